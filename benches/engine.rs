@@ -1,0 +1,82 @@
+//! Engine benchmarks: `cargo bench --bench engine`. Prints min/median/max over several runs.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+fn deployments(n: usize) -> String {
+    let mut out = String::new();
+    for i in 0..n {
+        if i > 0 {
+            out.push_str("---\n");
+        }
+        let extra = if i % 10 == 0 {
+            "\n          privileged: true"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: svc-{i}
+  labels: {{app: svc-{i}, tier: backend}}
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {{app: svc-{i}}}
+  template:
+    metadata:
+      labels: {{app: svc-{i}}}
+    spec:
+      securityContext:
+        runAsNonRoot: true
+        seccompProfile:
+          type: RuntimeDefault
+      containers:
+      - name: app
+        image: registry.example.com/svc-{i}:1.{i}
+        ports:
+        - containerPort: 8080
+        resources:
+          limits: {{cpu: 500m, memory: 256Mi}}
+        securityContext:
+          allowPrivilegeEscalation: false
+          capabilities:
+            drop: [\"ALL\"]{extra}
+"
+        ));
+    }
+    out
+}
+
+fn measure(name: &str, bytes: usize, runs: usize, mut f: impl FnMut()) {
+    f();
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    let median = times[runs / 2];
+    let mb_s = bytes as f64 / 1e6 / median.as_secs_f64();
+    println!(
+        "{name:<40} min {:>9.3?}  median {:>9.3?}  max {:>9.3?}  ({mb_s:.0} MB/s)",
+        times[0],
+        median,
+        times[runs - 1]
+    );
+}
+
+fn main() {
+    let text = deployments(5000);
+    println!("workload: 5,000 Deployments, {} bytes", text.len());
+    measure("yaml: split + parse every document", text.len(), 15, || {
+        for seg in podsec_lsp::yaml::stream::split(&text) {
+            black_box(podsec_lsp::yaml::parse(
+                text[seg.start..seg.end].to_string(),
+            ));
+        }
+    });
+}

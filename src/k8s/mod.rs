@@ -1,0 +1,19 @@
+//! The Kubernetes view of a YAML document: which object it is and the pod template PSA reads.
+
+mod object;
+mod pod;
+mod reader;
+
+pub use object::{Object, PodTemplate, WorkloadKind, pod_template};
+pub use pod::{
+    Annotation, Capabilities, Container, ContainerKind, Item, Pod, PodSecurityContext, Port,
+    Profile, SeLinuxOptions, SecurityContext, Sysctl, VOLUME_SOURCES, Volume,
+};
+pub use reader::{Field, Reader, TypeIssue};
+
+/// Reads a workload's pod template, or `None` when the object has none.
+pub fn read_pod<'d>(reader: &mut Reader<'d>, object: &Object<'d>) -> Option<Pod<'d>> {
+    let kind = object.workload_kind()?;
+    let template = pod_template(reader, object, kind)?;
+    Some(Pod::read(reader, kind, template))
+}

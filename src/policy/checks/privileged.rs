@@ -1,0 +1,37 @@
+//! Privileged Pods disable most security mechanisms and must be disallowed.
+//! Fields: every container's `securityContext.privileged`. Allowed: false, unset.
+
+use super::prelude::*;
+
+pub const CHECK: Check = Check {
+    id: CheckId::Privileged,
+    level: Level::Baseline,
+    versions: &[VersionedCheck::new(0, privileged_v1_0)],
+};
+
+const REASON: &str = "privileged";
+
+fn detail(names: &[&str]) -> String {
+    format!(
+        "{} must not set securityContext.privileged=true",
+        containers(names)
+    )
+}
+
+fn privileged_v1_0(pod: &Pod) -> Option<Outcome> {
+    let bad: Vec<(&Container, Field<bool>)> = pod
+        .containers
+        .iter()
+        .filter_map(|c| Some((c, c.security_context.as_ref()?.privileged?)))
+        .filter(|(_, privileged)| privileged.value)
+        .collect();
+    let findings = bad
+        .iter()
+        .map(|(c, f)| Finding::new(f.at, REASON, detail(&[c.name]), Fault::Value(f.entry)))
+        .collect();
+    forbidden(
+        REASON,
+        detail(&names(bad.iter().map(|(c, _)| *c))),
+        findings,
+    )
+}
