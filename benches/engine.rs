@@ -79,4 +79,25 @@ fn main() {
             ));
         }
     });
+
+    let dir = std::env::temp_dir().join(format!("podsec-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("workloads.yaml"), &text).unwrap();
+    std::fs::write(
+        dir.join(".podsec.yaml"),
+        "defaults:\n  enforce: restricted\n",
+    )
+    .unwrap();
+    let flags = podsec_lsp::resolve::PartialPolicy::default();
+    measure(
+        "check: read, parse, evaluate, report",
+        text.len(),
+        15,
+        || {
+            let report = podsec_lsp::cli::check(std::slice::from_ref(&dir), &flags).unwrap();
+            assert_eq!(report.findings().count(), 500);
+            black_box(report);
+        },
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -1,7 +1,10 @@
 //! podsec-lsp: Pod Security Admission, exactly, while you type.
 
+pub mod analysis;
+pub mod cli;
 pub mod k8s;
 pub mod policy;
+pub mod resolve;
 #[doc(hidden)]
 pub mod testing;
 pub mod yaml;

@@ -4,11 +4,31 @@
 
 use super::check::{CheckFn, CheckId, Outcome};
 use super::checks::ALL;
-use super::level::{Level, LevelVersion};
+use super::level::{Level, LevelVersion, NEWEST_MINOR};
 use crate::k8s::Pod;
+use std::sync::OnceLock;
 
 /// The implementations that run for `level` at policy minor version `minor`, in message order.
-pub fn active_checks(level: Level, minor: u32) -> Vec<(CheckId, CheckFn)> {
+/// Computed once per level and version.
+pub fn active_checks(level: Level, minor: u32) -> &'static [(CheckId, CheckFn)] {
+    static TABLE: OnceLock<Vec<Vec<(CheckId, CheckFn)>>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        [Level::Privileged, Level::Baseline, Level::Restricted]
+            .into_iter()
+            .flat_map(|level| {
+                (0..=NEWEST_MINOR).map(move |minor| compute_active_checks(level, minor))
+            })
+            .collect()
+    });
+    let row = match level {
+        Level::Privileged => 0,
+        Level::Baseline => 1,
+        Level::Restricted => 2,
+    };
+    &table[row * (NEWEST_MINOR as usize + 1) + minor.min(NEWEST_MINOR) as usize]
+}
+
+fn compute_active_checks(level: Level, minor: u32) -> Vec<(CheckId, CheckFn)> {
     if level == Level::Privileged {
         return Vec::new();
     }
@@ -40,8 +60,8 @@ pub struct Violation {
 /// Evaluates a pod against a policy; the violations come in PSA's message order.
 pub fn evaluate(pod: &Pod, policy: LevelVersion) -> Vec<Violation> {
     active_checks(policy.level, policy.version.effective_minor())
-        .into_iter()
-        .filter_map(|(check, run)| {
+        .iter()
+        .filter_map(|&(check, run)| {
             Some(Violation {
                 check,
                 outcome: run(pod)?,

@@ -105,6 +105,8 @@ pub struct Document {
     pub(crate) root: Option<NodeId>,
     pub(crate) comments: Vec<Span>,
     pub(crate) problems: Vec<Problem>,
+    /// Whether any mapping has a `<<` key; most documents have none.
+    pub(crate) has_merge_keys: bool,
 }
 
 /// An entry of a mapping: the key node and the value node (aliases not yet resolved).
@@ -219,6 +221,9 @@ impl Document {
 
     /// Whether a key node is the merge key `<<`.
     pub fn is_merge_key(&self, key: NodeId) -> bool {
+        if !self.has_merge_keys {
+            return false;
+        }
         let node = self.node(key);
         match node.kind {
             NodeKind::Scalar {
@@ -240,32 +245,47 @@ impl Document {
         })
     }
 
-    fn key_is(&self, key: NodeId, name: &str) -> bool {
+    /// Whether a key is `name` once Kubernetes has read it as a JSON key. `simple` says that
+    /// `name` is a string go-yaml cannot read as anything else and is not the JSON form of a
+    /// boolean or integer (true of every Kubernetes field name), so that a plain key can only
+    /// match by being spelled the same.
+    fn key_is(&self, key: NodeId, name: &str, simple: bool) -> bool {
         let node = self.node(key);
-        // Fast path: a plain untagged key that can only be a string is compared as written.
-        if let NodeKind::Scalar {
-            style: ScalarStyle::Plain,
-            owned: None,
-        } = node.kind
+        if simple
             && node.tag == Tag::None
+            && let NodeKind::Scalar { style, owned: None } = node.kind
         {
-            let text = self.slice(node.span);
-            if !super::value::may_resolve_to_non_string(text) {
-                return text == name;
-            }
+            let text = match style {
+                ScalarStyle::Plain => self.slice(node.span),
+                ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                    &self.text[node.span.start as usize + 1..node.span.end as usize - 1]
+                }
+                _ => return self.key_string(key).is_some_and(|k| k == name),
+            };
+            return text == name;
         }
         self.key_string(key).is_some_and(|k| k == name)
+    }
+
+    /// See [`Document::key_is`].
+    fn is_simple_key_name(name: &str) -> bool {
+        !super::value::may_resolve_to_non_string(name)
+            || matches!(
+                super::value::resolve_scalar(name, ScalarStyle::Plain, Tag::None),
+                Value::Str(_)
+            )
     }
 
     /// Looks a key up in a mapping, honouring `<<` merge keys and duplicate keys as go-yaml v2
     /// does: entries are written in order, a merge writes its maps (earlier ones win), and the
     /// last write wins.
     pub fn get(&self, map: NodeId, name: &str) -> Option<Entry> {
+        let simple = Self::is_simple_key_name(name);
         for entry in self.entries(map).rev() {
             if self.is_merge_key(entry.key) {
-                return self.get_through_merges(map, name);
+                return self.get_through_merges(map, name, simple);
             }
-            if self.key_is(entry.key, name) {
+            if self.key_is(entry.key, name, simple) {
                 return Some(entry);
             }
         }
@@ -274,7 +294,7 @@ impl Document {
 
     /// `get` for a mapping with merge keys: depth-first over the merged maps, newest write
     /// first. The parser bounds how many maps a merge can reach.
-    fn get_through_merges(&self, map: NodeId, name: &str) -> Option<Entry> {
+    fn get_through_merges(&self, map: NodeId, name: &str, simple: bool) -> Option<Entry> {
         // Each frame is a mapping and how many of its entries are still to be searched.
         let mut stack: Vec<(NodeId, usize)> = vec![(map, self.entries(map).len())];
         while let Some((current, left)) = stack.pop() {
@@ -296,7 +316,7 @@ impl Document {
                         stack.push((source, self.entries(source).len()));
                     }
                 }
-            } else if self.key_is(entry.key, name) {
+            } else if self.key_is(entry.key, name, simple) {
                 return Some(entry);
             }
         }

@@ -38,7 +38,7 @@ fn allow_privilege_escalation_v1_8(pod: &Pod) -> Option<Outcome> {
         bad.push(c.name);
         findings.push(Finding::new(at, REASON, detail(&[c.name]), fault));
     }
-    forbidden(REASON, detail(&bad), findings)
+    forbidden(REASON, findings, || detail(&bad))
 }
 
 fn allow_privilege_escalation_v1_25(pod: &Pod) -> Option<Outcome> {

@@ -93,5 +93,5 @@ fn app_armor_profile_v1_0(pod: &Pod) -> Option<Outcome> {
         setters.push(pluralize("annotation", "annotations", bad_annotations.len()).to_string());
         values.extend(bad_annotations);
     }
-    forbidden(reason(values.len()), detail(&setters, &values), findings)
+    forbidden(reason(values.len()), findings, || detail(&setters, &values))
 }

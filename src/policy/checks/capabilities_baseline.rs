@@ -71,9 +71,7 @@ fn capabilities_baseline_v1_0(pod: &Pod) -> Option<Outcome> {
             ));
         }
     }
-    forbidden(
-        REASON,
-        detail(&bad_containers, &sorted_set(bad_capabilities)),
-        findings,
-    )
+    forbidden(REASON, findings, || {
+        detail(&bad_containers, &sorted_set(bad_capabilities))
+    })
 }

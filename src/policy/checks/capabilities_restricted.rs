@@ -97,7 +97,7 @@ fn capabilities_restricted_v1_22(pod: &Pod) -> Option<Outcome> {
             &sorted_set(forbidden_capabilities),
         ));
     }
-    forbidden(REASON, details.join("; "), findings)
+    forbidden(REASON, findings, || details.join("; "))
 }
 
 fn capabilities_restricted_v1_25(pod: &Pod) -> Option<Outcome> {

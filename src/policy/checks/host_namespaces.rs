@@ -31,5 +31,5 @@ fn host_namespaces_v1_0(pod: &Pod) -> Option<Outcome> {
         .iter()
         .map(|(f, text)| Finding::new(f.at, REASON, text.to_string(), Fault::Value(f.entry)))
         .collect();
-    forbidden(REASON, detail, findings)
+    forbidden(REASON, findings, || detail)
 }

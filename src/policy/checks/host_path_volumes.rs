@@ -30,5 +30,5 @@ fn host_path_volumes_v1_0(pod: &Pod) -> Option<Outcome> {
         .map(|(name, source)| Finding::new(source.key, REASON, detail(&[name]), Fault::Volume))
         .collect();
     let names: Vec<&str> = bad.iter().map(|(name, _)| *name).collect();
-    forbidden(REASON, detail(&names), findings)
+    forbidden(REASON, findings, || detail(&names))
 }

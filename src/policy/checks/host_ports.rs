@@ -60,9 +60,7 @@ fn host_ports_v1_0(pod: &Pod) -> Option<Outcome> {
             bad_containers.push(c.name);
         }
     }
-    forbidden(
-        REASON,
-        detail(&bad_containers, &sorted_set(bad_ports)),
-        findings,
-    )
+    forbidden(REASON, findings, || {
+        detail(&bad_containers, &sorted_set(bad_ports))
+    })
 }

@@ -50,5 +50,5 @@ fn host_probes_and_host_lifecycle_v1_34(pod: &Pod) -> Option<Outcome> {
         .collect();
     let names = sorted_set(bad.iter().map(|(name, _)| *name));
     let hosts = sorted_set(bad.iter().map(|(_, host)| host.value));
-    forbidden(REASON, detail(&names, &hosts), findings)
+    forbidden(REASON, findings, || detail(&names, &hosts))
 }

@@ -56,11 +56,16 @@ mod prelude {
     pub use super::super::level::Level;
     pub use crate::k8s::{Container, Field, Pod};
 
-    /// The outcome of a check that found `findings`, or `None` when there are none.
-    pub fn forbidden(reason: &str, detail: String, findings: Vec<Finding>) -> Option<Outcome> {
+    /// The outcome of a check that found `findings`, or `None` when there are none. The detail
+    /// is only worded when there is something to report.
+    pub fn forbidden(
+        reason: &str,
+        findings: Vec<Finding>,
+        detail: impl FnOnce() -> String,
+    ) -> Option<Outcome> {
         (!findings.is_empty()).then(|| Outcome {
             reason: reason.to_string(),
-            detail,
+            detail: detail(),
             findings,
         })
     }

@@ -29,9 +29,7 @@ fn privileged_v1_0(pod: &Pod) -> Option<Outcome> {
         .iter()
         .map(|(c, f)| Finding::new(f.at, REASON, detail(&[c.name]), Fault::Value(f.entry)))
         .collect();
-    forbidden(
-        REASON,
-        detail(&names(bad.iter().map(|(c, _)| *c))),
-        findings,
-    )
+    forbidden(REASON, findings, || {
+        detail(&names(bad.iter().map(|(c, _)| *c)))
+    })
 }

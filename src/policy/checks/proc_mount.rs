@@ -44,7 +44,7 @@ pub fn proc_mount_v1_0(pod: &Pod) -> Option<Outcome> {
         .collect();
     let names: Vec<&str> = bad.iter().map(|(name, _)| *name).collect();
     let types = sorted_set(bad.iter().map(|(_, f)| f.value));
-    forbidden(REASON, detail(&names, &types), findings)
+    forbidden(REASON, findings, || detail(&names, &types))
 }
 
 fn proc_mount_v1_35_baseline(pod: &Pod) -> Option<Outcome> {

@@ -93,9 +93,7 @@ fn restricted_volumes_v1_0(pod: &Pod) -> Option<Outcome> {
             Fault::Volume,
         ));
     }
-    forbidden(
-        REASON,
-        detail(&bad_volumes, &sorted_set(bad_types)),
-        findings,
-    )
+    forbidden(REASON, findings, || {
+        detail(&bad_volumes, &sorted_set(bad_types))
+    })
 }

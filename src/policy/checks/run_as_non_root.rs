@@ -86,7 +86,9 @@ fn run_as_non_root_v1_0(pod: &Pod) -> Option<Outcome> {
     }
     // Explicit `false` values are reported first, and alone.
     if !setters.is_empty() {
-        return forbidden(REASON, explicit_detail(&setters), explicit_findings);
+        return forbidden(REASON, explicit_findings, || explicit_detail(&setters));
     }
-    forbidden(REASON, implicit_detail(&implicitly_bad), implicit_findings)
+    forbidden(REASON, implicit_findings, || {
+        implicit_detail(&implicitly_bad)
+    })
 }

@@ -59,5 +59,5 @@ fn run_as_user_v1_23(pod: &Pod) -> Option<Outcome> {
     if !bad_containers.is_empty() {
         setters.push(containers(&bad_containers));
     }
-    forbidden(REASON, detail(&setters), findings)
+    forbidden(REASON, findings, || detail(&setters))
 }

@@ -141,5 +141,7 @@ fn se_linux_options(pod: &Pod, allowed: &[&str]) -> Option<Outcome> {
     if set_role {
         problems.push("role may not be set".to_string());
     }
-    forbidden(REASON, detail(&setters.join(" and "), &problems), findings)
+    forbidden(REASON, findings, || {
+        detail(&setters.join(" and "), &problems)
+    })
 }

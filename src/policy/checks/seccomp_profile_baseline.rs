@@ -69,11 +69,9 @@ fn seccomp_profile_baseline_v1_0(pod: &Pod) -> Option<Outcome> {
         ));
         forbidden_texts.push(text);
     }
-    forbidden(
-        REASON,
-        annotation_detail(&sorted_set(forbidden_texts)),
-        findings,
-    )
+    forbidden(REASON, findings, || {
+        annotation_detail(&sorted_set(forbidden_texts))
+    })
 }
 
 /// `{setters} must not set securityContext.seccompProfile.type to {values}`.
@@ -131,9 +129,7 @@ pub fn explicitly_bad<'p>(pod: &'p Pod) -> (Vec<String>, Vec<&'p str>, Vec<Findi
 
 fn seccomp_profile_baseline_v1_19(pod: &Pod) -> Option<Outcome> {
     let (setters, values, findings) = explicitly_bad(pod);
-    forbidden(
-        REASON,
-        explicit_detail(&setters, &sorted_set(values)),
-        findings,
-    )
+    forbidden(REASON, findings, || {
+        explicit_detail(&setters, &sorted_set(values))
+    })
 }

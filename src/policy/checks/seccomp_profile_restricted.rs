@@ -35,11 +35,9 @@ fn implicit_detail(names: &[&str]) -> String {
 fn seccomp_profile_restricted_v1_19(pod: &Pod) -> Option<Outcome> {
     let (setters, values, explicit_findings) = explicitly_bad(pod);
     if !setters.is_empty() {
-        return forbidden(
-            REASON,
-            explicit_detail(&setters, &sorted_set(values)),
-            explicit_findings,
-        );
+        return forbidden(REASON, explicit_findings, || {
+            explicit_detail(&setters, &sorted_set(values))
+        });
     }
     let pod_profile = pod
         .security_context
@@ -58,7 +56,7 @@ fn seccomp_profile_restricted_v1_19(pod: &Pod) -> Option<Outcome> {
         let fault = Fault::MissingInContainer(index);
         findings.push(Finding::new(at, REASON, implicit_detail(&[c.name]), fault));
     }
-    forbidden(REASON, implicit_detail(&implicitly_bad), findings)
+    forbidden(REASON, findings, || implicit_detail(&implicitly_bad))
 }
 
 fn seccomp_profile_restricted_v1_25(pod: &Pod) -> Option<Outcome> {

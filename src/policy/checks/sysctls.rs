@@ -102,5 +102,5 @@ fn sysctls(pod: &Pod, allowed: &[&[&str]]) -> Option<Outcome> {
         })
         .collect();
     let detail = bad.iter().map(|s| s.name).collect::<Vec<_>>().join(", ");
-    forbidden(REASON, detail, findings)
+    forbidden(REASON, findings, || detail)
 }

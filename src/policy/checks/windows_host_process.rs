@@ -55,5 +55,5 @@ fn windows_host_process_v1_0(pod: &Pod) -> Option<Outcome> {
     if !bad_containers.is_empty() {
         setters.push(containers(&bad_containers));
     }
-    forbidden(REASON, detail(&setters), findings)
+    forbidden(REASON, findings, || detail(&setters))
 }

@@ -32,6 +32,7 @@ pub fn parse(text: String) -> Document {
         kids,
         comments,
         mut problems,
+        saw_merge_key,
         ..
     } = parser;
     let mut doc = Document {
@@ -41,6 +42,7 @@ pub fn parse(text: String) -> Document {
         root,
         comments,
         problems: Vec::new(),
+        has_merge_keys: saw_merge_key,
     };
     doc.text = text;
     if doc.is_complete_without(&problems) {
@@ -103,6 +105,8 @@ pub(super) struct Parser<'t> {
     depth: u32,
     /// Whether the text could hold a merge key at all; most documents skip that bookkeeping.
     may_merge: bool,
+    /// Whether a mapping had a merge key.
+    saw_merge_key: bool,
 }
 
 impl<'t> Parser<'t> {
@@ -122,6 +126,7 @@ impl<'t> Parser<'t> {
             depth: 0,
             may_merge: memchr::memmem::find(text.as_bytes(), b"<<").is_some()
                 || text.contains("merge"),
+            saw_merge_key: false,
         }
     }
 
@@ -480,6 +485,7 @@ impl<'t> Parser<'t> {
             let mut fan_out: u32 = 0;
             for pair in pairs.chunks_exact(2) {
                 if self.is_merge_key(pair[0]) {
+                    self.saw_merge_key = true;
                     fan_out = fan_out.saturating_add(self.merge_sources_fan_out(pair[1]));
                 }
             }

@@ -9,7 +9,7 @@ impl<'t> Parser<'t> {
     pub(super) fn can_start_plain(&self, c: u8, flow: bool) -> bool {
         let next = self.peek_at(1);
         match c {
-            b'-' => !is_blank_or_end(next) && !(flow && is_flow_indicator(next)),
+            b'-' => !(is_blank_or_end(next) || flow && is_flow_indicator(next)),
             b'?' | b':' => !flow && !is_blank_or_end(next),
             b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\''
             | b'"' | b'%' | b'@' | b'`' => false,

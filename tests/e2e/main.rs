@@ -1,0 +1,7 @@
+//! End-to-end tests, in one binary: the conformance corpus, the engine on real files, and the
+//! `check` command run as a process.
+
+mod check_command;
+mod conformance;
+mod engine;
+mod support;
