@@ -210,3 +210,55 @@ fn folders_are_walked_for_yaml_skipping_tool_and_hidden_folders() {
     assert_eq!(status, 1);
     assert!(stdout.starts_with("notes.txt:10:19: error[privileged]"));
 }
+
+#[test]
+fn hostile_documents_are_bounded_and_say_where_analysis_stopped() {
+    let scratch = Scratch::new();
+    let mut laughs = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..12 {
+        let refs = vec![format!("*a{}", i - 1); 9].join(", ");
+        laughs.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+    }
+    let hostile = [
+        ("bomb.yaml", laughs),
+        ("deep-flow.yaml", "[".repeat(100_000)),
+        ("deep-block.yaml", "- ".repeat(100_000)),
+        (
+            "long-line.yaml",
+            format!(
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {}\nspec:\n  hostPID: true\n",
+                "x".repeat(5_000_000)
+            ),
+        ),
+    ];
+    for (name, text) in &hostile {
+        scratch.write(name, text);
+    }
+    let (status, stdout, stderr) = run(
+        &["check", "--format", "json", "--level", "baseline"],
+        &scratch.dir,
+    );
+    assert_eq!(status, 1, "{stderr}");
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    let finding = |file: &str| {
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == format!("./{file}"))
+            .map(|f| {
+                (
+                    f["code"].as_str().unwrap().to_string(),
+                    f["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .unwrap()
+    };
+    assert_eq!(finding("bomb.yaml").0, "yaml-syntax");
+    assert!(finding("bomb.yaml").1.contains("excessive aliasing"));
+    for deep in ["deep-flow.yaml", "deep-block.yaml"] {
+        assert_eq!(finding(deep).0, "analysis-limit");
+        assert!(finding(deep).1.contains("nesting deeper than 512 levels"));
+    }
+    assert_eq!(finding("long-line.yaml").0, "hostNamespaces");
+}
