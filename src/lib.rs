@@ -5,6 +5,7 @@ pub mod cli;
 pub mod k8s;
 pub mod policy;
 pub mod resolve;
+pub mod server;
 #[doc(hidden)]
 pub mod testing;
 pub mod yaml;

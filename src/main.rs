@@ -15,10 +15,7 @@ fn main() {
     let first = args.first().map(|a| a.to_string_lossy().into_owned());
     let status = match first.as_deref() {
         Some("check") => podsec_lsp::cli::check_main(args[1..].to_vec()),
-        None | Some("--stdio") | Some("lsp") => {
-            eprintln!("podsec-lsp: the language server is not available yet");
-            2
-        }
+        None | Some("--stdio") | Some("lsp") => podsec_lsp::server::run(),
         Some("--version" | "-V") => {
             println!("podsec-lsp {}", env!("CARGO_PKG_VERSION"));
             0

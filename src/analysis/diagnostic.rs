@@ -77,6 +77,8 @@ pub struct Violation {
     pub fault: Fault,
     /// `reason (detail)` alone, without the policy prefix.
     pub finding: String,
+    /// Where the mode's level came from, in words.
+    pub set_by: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

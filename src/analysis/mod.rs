@@ -23,6 +23,8 @@ pub struct DocumentReport {
     pub namespace: Option<String>,
     /// The Namespace this document declares, if it is a Namespace manifest.
     pub declares: Option<NamespaceDecl>,
+    /// Whether the document is a workload, evaluated against a policy.
+    pub workload: bool,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -91,6 +93,7 @@ pub fn analyze(doc: &Document, place: &DocumentPlace, resolver: &Resolver<'_>) -
         }
         out.report.declares = decl;
     } else if let Some(pod) = read_pod(&mut reader, &object) {
+        out.report.workload = true;
         let namespace = object.namespace.map(|n| n.value);
         let runtime_class = pod.runtime_class_name.map(|r| r.value);
         if let Resolution::Evaluate(policy) = resolver.resolve(namespace, runtime_class) {
@@ -216,6 +219,7 @@ impl Output<'_> {
                 policy: policy.policy,
                 fault: finding.fault,
                 finding: finding.message(),
+                set_by: policy.level_source.describe(),
             }),
         });
     }

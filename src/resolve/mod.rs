@@ -68,22 +68,24 @@ impl Resolver<'_> {
         }
         let empty = PartialPolicy::default();
         let config_defaults = self.config.map_or(&empty, |c| &c.defaults);
-        let defaults = layered_defaults(&[self.flags, config_defaults, self.settings]);
-        let Some(name) = namespace else {
-            return Resolution::Evaluate(Box::new(defaults));
-        };
+        let layers = [self.flags, config_defaults, self.settings];
         // A manifest in the workspace wins over the config's description of the cluster.
-        let declared = self.namespaces.namespace(name).or_else(|| {
-            self.config
-                .and_then(|c| c.namespaces.iter().find(|n| n.name == name))
+        let declared = namespace.and_then(|name| {
+            self.namespaces.namespace(name).or_else(|| {
+                self.config
+                    .and_then(|c| c.namespaces.iter().find(|n| n.name == name))
+            })
         });
         match declared {
+            // The cluster's defaults, then the Namespace's labels: podsec's own fallback does not
+            // apply to a Namespace whose labels are known.
             Some(decl) => {
+                let defaults = layered_defaults(&layers, false);
                 let (policy, _) =
-                    policy_to_evaluate(name, &decl.labels, defaults, decl.from_config);
+                    policy_to_evaluate(&decl.name, &decl.labels, defaults, decl.from_config);
                 Resolution::Evaluate(Box::new(policy))
             }
-            None => Resolution::Evaluate(Box::new(defaults)),
+            None => Resolution::Evaluate(Box::new(layered_defaults(&layers, true))),
         }
     }
 }

@@ -89,10 +89,10 @@ impl Source {
             } => format!(
                 "namespaces.{namespace}.{} in {}",
                 label.strip_prefix(LABEL_PREFIX).unwrap_or(label),
-                location.path.display()
+                file_name(&location.path)
             ),
             Source::ConfigDefaults { key, location } => {
-                format!("defaults.{key} in {}", location.path.display())
+                format!("defaults.{key} in {}", file_name(&location.path))
             }
             Source::Flag(flag) => format!("the {flag} flag"),
             Source::Setting(setting) => format!("the {setting} setting"),
@@ -107,6 +107,14 @@ impl Source {
             }
         }
     }
+}
+
+/// A path's last part, for short messages (the location carries the whole path).
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 /// One mode's policy and the sources of its level and version.
@@ -187,11 +195,11 @@ impl PartialPolicy {
     }
 }
 
-/// The defaults for a workload: each setting from the most specific layer that sets it. When no
-/// layer sets anything, podsec warns at restricted:latest; a mode left unset is privileged:latest
-/// as in PSA.
-pub fn layered_defaults(layers: &[&PartialPolicy]) -> EffectivePolicy {
-    if layers.iter().all(|l| l.is_empty()) {
+/// The defaults for a workload: each setting from the most specific layer that sets it; a mode
+/// left unset is privileged:latest as in PSA. When no layer sets anything and nothing else is
+/// known of the workload's namespace (`fallback`), podsec warns at restricted:latest.
+pub fn layered_defaults(layers: &[&PartialPolicy], fallback: bool) -> EffectivePolicy {
+    if fallback && layers.iter().all(|l| l.is_empty()) {
         let built_in = |level| ModePolicy {
             policy: LevelVersion::new(level, Version::Latest),
             level_source: Source::BuiltIn,
@@ -404,7 +412,7 @@ mod tests {
     fn psa_defaults() -> EffectivePolicy {
         let mut only_audit = PartialPolicy::default();
         only_audit.set_level(Mode::Audit, Level::Privileged, Source::Flag("--level"));
-        layered_defaults(&[&only_audit])
+        layered_defaults(&[&only_audit], true)
     }
 
     fn evaluate(labels: &[(&str, &str)]) -> (String, usize) {
@@ -479,7 +487,7 @@ mod tests {
     #[test]
     fn layers_cascade_setting_by_setting() {
         assert_eq!(
-            layered_defaults(&[]).warn.policy.to_string(),
+            layered_defaults(&[], true).warn.policy.to_string(),
             "restricted:latest"
         );
         let mut flags = PartialPolicy::default();
@@ -487,7 +495,7 @@ mod tests {
         let mut config = PartialPolicy::default();
         config.set_level(Mode::Enforce, Level::Restricted, Source::PsaDefault);
         config.set_level(Mode::Warn, Level::Restricted, Source::PsaDefault);
-        let p = layered_defaults(&[&flags, &config]);
+        let p = layered_defaults(&[&flags, &config], true);
         assert_eq!(p.enforce.policy.to_string(), "baseline:latest");
         assert_eq!(p.warn.policy.to_string(), "restricted:latest");
         assert_eq!(p.audit.policy.to_string(), "privileged:latest");

@@ -4,4 +4,6 @@
 mod check_command;
 mod conformance;
 mod engine;
+mod lsp_client;
+mod server;
 mod support;

@@ -1,0 +1,226 @@
+//! The `LanguageServer` glue: each handler translates the protocol and calls the session.
+//! Notifications that change state call it before any `.await`.
+
+use super::convert::uri_path;
+use super::encoding::Encoding;
+use super::framing::Frame;
+use super::session::{Outgoing, Protocol, Session};
+use super::settings::read_settings;
+use super::workspace::scan;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use tokio::sync::mpsc;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+pub struct Backend {
+    client: Client,
+    session: Arc<Session>,
+}
+
+impl Backend {
+    pub fn new(
+        client: Client,
+        session: Arc<Session>,
+        outgoing: mpsc::UnboundedReceiver<Outgoing>,
+        frames: mpsc::UnboundedSender<Frame>,
+    ) -> Backend {
+        tokio::spawn(deliver(client.clone(), outgoing, frames));
+        Backend { client, session }
+    }
+
+    /// Asks the client for the `podsec` settings section.
+    async fn pull_settings(&self) {
+        let items = vec![ConfigurationItem {
+            scope_uri: None,
+            section: Some("podsec".to_string()),
+        }];
+        match self.client.configuration(items).await {
+            Ok(values) => {
+                if let Some(value) = values.first() {
+                    self.session.set_settings(value);
+                }
+            }
+            Err(e) => self.session.log(
+                MessageType::WARNING,
+                format!("podsec: workspace/configuration failed: {e}"),
+            ),
+        }
+    }
+}
+
+/// Sends what the session queued, in order. A burst of publications for one document is sent
+/// as its last one. Publications bypass the framework's serialization (see `output`).
+async fn deliver(
+    client: Client,
+    mut queue: mpsc::UnboundedReceiver<Outgoing>,
+    frames: mpsc::UnboundedSender<Frame>,
+) {
+    while let Some(first) = queue.recv().await {
+        let mut batch = vec![first];
+        while let Ok(next) = queue.try_recv() {
+            batch.push(next);
+        }
+        let last_publish = |uri: &Uri, i: usize| {
+            !batch[i + 1..]
+                .iter()
+                .any(|m| matches!(m, Outgoing::Publish { uri: later, .. } if later == uri))
+        };
+        let keep: Vec<bool> = batch
+            .iter()
+            .enumerate()
+            .map(|(i, m)| match m {
+                Outgoing::Publish { uri, .. } => last_publish(uri, i),
+                _ => true,
+            })
+            .collect();
+        for (message, keep) in batch.into_iter().zip(keep) {
+            if !keep {
+                continue;
+            }
+            match message {
+                Outgoing::Publish { frame, .. } => {
+                    let _ = frames.send(frame);
+                }
+                Outgoing::Log(kind, text) => client.log_message(kind, text).await,
+                Outgoing::Show(kind, text) => client.show_message(kind, text).await,
+            }
+        }
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let encoding = Encoding::negotiate(
+            params
+                .capabilities
+                .general
+                .as_ref()
+                .and_then(|g| g.position_encodings.as_deref()),
+        );
+        let workspace = params.capabilities.workspace.as_ref();
+        let protocol = Protocol {
+            encoding,
+            pull_configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
+            watch_files: workspace
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|w| w.dynamic_registration)
+                .unwrap_or(false),
+        };
+        #[allow(deprecated)]
+        let roots: Vec<_> = match &params.workspace_folders {
+            Some(folders) if !folders.is_empty() => {
+                folders.iter().filter_map(|f| uri_path(&f.uri)).collect()
+            }
+            _ => params
+                .root_uri
+                .as_ref()
+                .and_then(uri_path)
+                .into_iter()
+                .collect(),
+        };
+        let (settings, problems) = params
+            .initialization_options
+            .as_ref()
+            .map(read_settings)
+            .unwrap_or_default();
+        for problem in problems {
+            self.session.log(MessageType::ERROR, problem);
+        }
+        self.session.initialize(protocol, roots, settings);
+        Ok(InitializeResult {
+            capabilities: ServerCapabilities {
+                position_encoding: Some(encoding.kind()),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        ..TextDocumentSyncOptions::default()
+                    },
+                )),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                ..ServerCapabilities::default()
+            },
+            server_info: Some(ServerInfo {
+                name: "podsec-lsp".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        let roots = self.session.roots();
+        if !roots.is_empty() {
+            let session = self.session.clone();
+            tokio::spawn(async move {
+                if let Ok(index) = tokio::task::spawn_blocking(move || scan(&roots)).await {
+                    session.apply_disk_index(index);
+                }
+            });
+        }
+        let protocol = self.session.protocol();
+        if protocol.watch_files {
+            let watchers = ["**/*.yaml", "**/*.yml"]
+                .into_iter()
+                .map(|glob| FileSystemWatcher {
+                    glob_pattern: GlobPattern::String(glob.to_string()),
+                    kind: None,
+                })
+                .collect();
+            let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+            let registration = Registration {
+                id: "podsec-watch-yaml".to_string(),
+                method: "workspace/didChangeWatchedFiles".to_string(),
+                register_options: serde_json::to_value(options).ok(),
+            };
+            if let Err(e) = self.client.register_capability(vec![registration]).await {
+                self.session.log(
+                    MessageType::WARNING,
+                    format!("podsec: could not watch files: {e}"),
+                );
+            }
+        }
+        if protocol.pull_configuration {
+            self.pull_settings().await;
+        }
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.session.shut_down.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        self.session.open(doc.uri, doc.version, &doc.text);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let doc = params.text_document;
+        self.session
+            .change(&doc.uri, doc.version, params.content_changes);
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        self.session.close(&params.text_document.uri);
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        if self.session.protocol().pull_configuration {
+            self.pull_settings().await;
+        } else {
+            self.session.set_settings(&params.settings);
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        self.session.files_changed(params.changes);
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let at = params.text_document_position_params;
+        Ok(self.session.hover(&at.text_document.uri, at.position))
+    }
+}

@@ -1,0 +1,71 @@
+//! The language server: `podsec-lsp`, `podsec-lsp --stdio` or `podsec-lsp lsp`, over stdio.
+
+mod backend;
+mod convert;
+mod document;
+mod encoding;
+mod framing;
+mod hover;
+mod input;
+mod output;
+mod session;
+mod settings;
+mod workspace;
+
+pub use encoding::Encoding;
+
+use backend::Backend;
+use session::Session;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use tower_lsp_server::{LspService, Server};
+
+/// Serves LSP on stdin and stdout until the client says `exit`. Returns the exit status: 0 if
+/// `shutdown` came first, 1 otherwise (as the protocol asks).
+pub fn run() -> i32 {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("podsec-lsp: cannot start: {e}");
+            return 2;
+        }
+    };
+    let (outgoing, queue) = tokio::sync::mpsc::unbounded_channel();
+    let (frames, own_frames) = tokio::sync::mpsc::unbounded_channel();
+    let session = Arc::new(Session::new(outgoing));
+    let served = session.clone();
+    runtime.block_on(async move {
+        // stdin → guard → framework → multiplexer → stdout (see `input` and `output`).
+        let (guarded_out, guarded_in) = tokio::io::duplex(1 << 20);
+        let (framework_out, framework_in) = tokio::io::duplex(1 << 20);
+        tokio::spawn(input::guard(
+            tokio::io::stdin(),
+            guarded_out,
+            frames.clone(),
+        ));
+        let mux = tokio::spawn(output::multiplex(
+            framework_in,
+            own_frames,
+            tokio::io::stdout(),
+        ));
+        let (service, socket) =
+            LspService::new(move |client| Backend::new(client, served, queue, frames));
+        Server::new(guarded_in, framework_out, socket)
+            .serve(service)
+            .await;
+        if let Ok(Err(e)) = mux.await {
+            eprintln!("podsec-lsp: writing to the client failed: {e}");
+        }
+    });
+    // Do not wait for the scan of a large workspace to finish after `exit`.
+    runtime.shutdown_background();
+    if session.shut_down.load(Ordering::SeqCst) {
+        0
+    } else {
+        1
+    }
+}

@@ -1,0 +1,477 @@
+//! The server's state and every change to it. Each method runs synchronously: handlers call
+//! them before their first `.await`, so edits are applied strictly in arrival order whatever the
+//! framework's concurrency. What must reach the client goes into one ordered queue.
+
+use super::convert;
+use super::document::{OpenDocument, SegmentResult};
+use super::encoding::Encoding;
+use super::framing::Frame;
+use super::hover;
+use super::output::{diagnostic_json, publish_frame};
+use super::workspace::{
+    ConfigState, DiskIndex, Workspace, config_state, namespaces_in, read_small_file,
+};
+use crate::analysis::analyze;
+use crate::resolve::{CONFIG_FILE_NAME, Config, DocumentPlace, PartialPolicy, Resolver, TextRange};
+use crate::yaml;
+use dashmap::DashMap;
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, RwLock};
+use tokio::sync::mpsc::UnboundedSender;
+use tower_lsp_server::ls_types::{self as lsp, MessageType, Uri};
+
+/// What the server sends the client, in order.
+#[derive(Debug)]
+pub enum Outgoing {
+    /// A `publishDiagnostics` frame, serialized (see `output`).
+    Publish {
+        uri: Uri,
+        frame: Frame,
+    },
+    Log(MessageType, String),
+    Show(MessageType, String),
+}
+
+/// What the client told us at `initialize`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Protocol {
+    pub encoding: Encoding,
+    pub pull_configuration: bool,
+    pub watch_files: bool,
+}
+
+struct OpenEntry {
+    uri: Uri,
+    /// The file's path, or the URI as a path for a buffer that is not a file.
+    path: Arc<PathBuf>,
+    is_config: bool,
+    doc: OpenDocument,
+}
+
+pub struct Session {
+    documents: DashMap<String, OpenEntry>,
+    workspace: RwLock<Workspace>,
+    protocol: RwLock<Protocol>,
+    outgoing: UnboundedSender<Outgoing>,
+    pub shut_down: AtomicBool,
+}
+
+/// Which workloads a change of the workspace affects.
+enum Affected {
+    /// Workloads in these namespaces.
+    Namespaces(Vec<String>),
+    /// Every workload.
+    All,
+}
+
+impl Session {
+    pub fn new(outgoing: UnboundedSender<Outgoing>) -> Session {
+        Session {
+            documents: DashMap::new(),
+            workspace: RwLock::new(Workspace::default()),
+            protocol: RwLock::new(Protocol::default()),
+            outgoing,
+            shut_down: AtomicBool::new(false),
+        }
+    }
+
+    fn workspace(&self) -> std::sync::RwLockReadGuard<'_, Workspace> {
+        self.workspace.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn workspace_mut(&self) -> std::sync::RwLockWriteGuard<'_, Workspace> {
+        self.workspace.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn protocol(&self) -> Protocol {
+        *self.protocol.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn send(&self, message: Outgoing) {
+        // The receiver lives as long as the server; after it is gone nothing is listening.
+        let _ = self.outgoing.send(message);
+    }
+
+    pub fn log(&self, kind: MessageType, message: String) {
+        self.send(Outgoing::Log(kind, message));
+    }
+
+    pub fn initialize(&self, protocol: Protocol, roots: Vec<PathBuf>, settings: PartialPolicy) {
+        *self.protocol.write().unwrap_or_else(|e| e.into_inner()) = protocol;
+        let mut workspace = self.workspace_mut();
+        *workspace = Workspace::new(roots);
+        workspace.settings = settings;
+    }
+
+    pub fn roots(&self) -> Vec<PathBuf> {
+        self.workspace().roots.clone()
+    }
+
+    // ----- documents ---------------------------------------------------------------------
+
+    pub fn open(&self, uri: Uri, version: i32, text: &str) {
+        let path = Arc::new(convert::uri_path(&uri).unwrap_or_else(|| PathBuf::from(uri.as_str())));
+        let is_config = path.file_name().is_some_and(|n| n == CONFIG_FILE_NAME);
+        let doc = {
+            let workspace = self.workspace();
+            self.with_analyzer(&workspace, &path, is_config, |analyze| {
+                OpenDocument::open(text, version, analyze)
+            })
+        };
+        let key = uri.as_str().to_string();
+        let entry = OpenEntry {
+            uri,
+            path,
+            is_config,
+            doc,
+        };
+        let affected = self.after_edit(&entry);
+        self.documents.insert(key.clone(), entry);
+        self.settle(&key, affected);
+    }
+
+    pub fn change(
+        &self,
+        uri: &Uri,
+        version: i32,
+        changes: Vec<lsp::TextDocumentContentChangeEvent>,
+    ) {
+        let encoding = self.protocol().encoding;
+        let affected = {
+            let Some(mut entry) = self.documents.get_mut(uri.as_str()) else {
+                self.log(
+                    MessageType::WARNING,
+                    format!("ignored an edit of {} which is not open", uri.as_str()),
+                );
+                return;
+            };
+            let entry = &mut *entry;
+            {
+                let workspace = self.workspace();
+                self.with_analyzer(
+                    &workspace,
+                    &entry.path.clone(),
+                    entry.is_config,
+                    |analyze| {
+                        for change in &changes {
+                            entry
+                                .doc
+                                .apply_change(change.range, &change.text, encoding, analyze);
+                        }
+                    },
+                );
+            }
+            entry.doc.version = version;
+            self.after_edit(entry)
+        };
+        self.settle(uri.as_str(), affected);
+    }
+
+    /// After a document changed: re-analyses what its change affects (itself included, as it
+    /// may hold workloads in a Namespace it declares) and publishes it.
+    fn settle(&self, uri: &str, affected: Affected) {
+        let republished = self.refresh(affected);
+        if !republished.contains(uri)
+            && let Some(mut entry) = self.documents.get_mut(uri)
+        {
+            self.publish(&mut entry);
+        }
+    }
+
+    pub fn close(&self, uri: &Uri) {
+        let Some((_, entry)) = self.documents.remove(uri.as_str()) else {
+            return;
+        };
+        let (is_config, path) = (entry.is_config, entry.path.clone());
+        self.send(Outgoing::Publish {
+            frame: publish_frame(&entry.uri, None, &[]),
+            uri: entry.uri,
+        });
+        let affected = {
+            let mut workspace = self.workspace_mut();
+            if is_config {
+                workspace.set_buffer_config(&path, None);
+                workspace.forget_disk_config(&path);
+                Affected::All
+            } else {
+                Affected::Namespaces(workspace.close_buffer(&path))
+            }
+        };
+        self.refresh(affected);
+    }
+
+    /// After a document changed: what it now declares or configures, and what that affects.
+    fn after_edit(&self, entry: &OpenEntry) -> Affected {
+        if !entry.is_config {
+            let decls: Vec<_> = entry.doc.declarations().cloned().collect();
+            if self.workspace().buffer_namespaces(&entry.path) == Some(&decls) {
+                return Affected::Namespaces(Vec::new());
+            }
+        }
+        let mut workspace = self.workspace_mut();
+        if entry.is_config {
+            let state = config_state(&entry.path, &entry.doc.text());
+            workspace.set_buffer_config(&entry.path, Some(state));
+            return Affected::All;
+        }
+        let decls = entry.doc.declarations().cloned().collect();
+        Affected::Namespaces(workspace.set_buffer_namespaces(&entry.path, decls))
+    }
+
+    /// Re-analyses the workloads a workspace change affects in every open document, republishes
+    /// those that changed, and returns their URIs.
+    fn refresh(&self, affected: Affected) -> HashSet<String> {
+        let mut republished = HashSet::new();
+        if let Affected::Namespaces(names) = &affected
+            && names.is_empty()
+        {
+            return republished;
+        }
+        let workspace = self.workspace();
+        for mut entry in self.documents.iter_mut() {
+            let entry = &mut *entry;
+            if entry.is_config {
+                continue;
+            }
+            let selects = |r: &SegmentResult| {
+                r.workload
+                    && match &affected {
+                        Affected::All => true,
+                        Affected::Namespaces(names) => {
+                            r.namespace.as_ref().is_some_and(|n| names.contains(n))
+                        }
+                    }
+            };
+            let changed = self.with_analyzer(&workspace, &entry.path.clone(), false, |analyze| {
+                entry.doc.reanalyze(selects, analyze)
+            });
+            if changed {
+                self.publish(entry);
+                republished.insert(entry.uri.as_str().to_string());
+            }
+        }
+        republished
+    }
+
+    /// Runs `f` with the analysis of segments of the document at `path`. A panic in the analysis
+    /// is caught and logged; the segment keeps its last good findings.
+    fn with_analyzer<T>(
+        &self,
+        workspace: &Workspace,
+        path: &Arc<PathBuf>,
+        is_config: bool,
+        f: impl FnOnce(&mut dyn FnMut(&str, u32) -> SegmentResult) -> T,
+    ) -> T {
+        let config = if is_config {
+            None
+        } else {
+            workspace.config_for(path)
+        };
+        let panics = RefCell::new(Vec::new());
+        let result = {
+            let mut analyze = |text: &str, first_line: u32| {
+                if is_config {
+                    return SegmentResult {
+                        complete: true,
+                        ..SegmentResult::default()
+                    };
+                }
+                let run = || analyze_segment(workspace, config.as_deref(), path, text, first_line);
+                catch_unwind(AssertUnwindSafe(run)).unwrap_or_else(|panic| {
+                    let what = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    panics.borrow_mut().push(format!(
+                        "podsec: the analysis of {} (line {}) failed: {what}; its last results are kept",
+                        path.display(),
+                        first_line + 1
+                    ));
+                    SegmentResult::default()
+                })
+            };
+            f(&mut analyze)
+        };
+        for message in panics.into_inner() {
+            eprintln!("{message}");
+            self.log(MessageType::ERROR, message);
+        }
+        result
+    }
+
+    fn publish(&self, entry: &mut OpenEntry) {
+        let encoding = self.protocol().encoding;
+        let version = Some(entry.doc.version);
+        let frame = if entry.is_config {
+            let json: Vec<String> = config_diagnostics(&entry.doc.text(), &entry.path, encoding)
+                .iter()
+                .map(diagnostic_json)
+                .collect();
+            publish_frame(
+                &entry.uri,
+                version,
+                &json.iter().map(String::as_str).collect::<Vec<_>>(),
+            )
+        } else {
+            let json = entry.doc.published_json(|d, first_line| {
+                diagnostic_json(&convert::diagnostic(d, first_line, encoding))
+            });
+            publish_frame(&entry.uri, version, &json)
+        };
+        self.send(Outgoing::Publish {
+            uri: entry.uri.clone(),
+            frame,
+        });
+    }
+
+    // ----- workspace -----------------------------------------------------------------------
+
+    /// Takes in what a scan of the workspace folders found.
+    pub fn apply_disk_index(&self, index: DiskIndex) {
+        self.log(
+            MessageType::INFO,
+            format!(
+                "podsec: indexed {} files, {} Namespace manifests, {} .podsec.yaml",
+                index.files_read,
+                index.namespaces.values().map(Vec::len).sum::<usize>(),
+                index.configs.len()
+            ),
+        );
+        self.workspace_mut().set_disk_index(index);
+        self.refresh(Affected::All);
+    }
+
+    /// Files changed on disk (from the client's file watcher).
+    pub fn files_changed(&self, changes: Vec<lsp::FileEvent>) {
+        let mut affected_names = HashSet::new();
+        let mut all = false;
+        for change in changes {
+            let Some(path) = convert::uri_path(&change.uri) else {
+                continue;
+            };
+            if path.file_name().is_some_and(|n| n == CONFIG_FILE_NAME) {
+                self.workspace_mut().forget_disk_config(&path);
+                all = true;
+                continue;
+            }
+            let text = if change.typ == lsp::FileChangeType::DELETED {
+                None
+            } else {
+                read_small_file(&path)
+            };
+            let decls = text.map(|t| namespaces_in(&path, &t)).unwrap_or_default();
+            affected_names.extend(self.workspace_mut().set_disk_namespaces(&path, decls));
+        }
+        let affected = if all {
+            Affected::All
+        } else {
+            Affected::Namespaces(affected_names.into_iter().collect())
+        };
+        self.refresh(affected);
+    }
+
+    pub fn set_settings(&self, value: &serde_json::Value) {
+        let (settings, problems) = super::settings::read_settings(value);
+        for problem in problems {
+            self.send(Outgoing::Show(MessageType::ERROR, problem));
+        }
+        let changed = {
+            let mut workspace = self.workspace_mut();
+            let changed = workspace.settings != settings;
+            workspace.settings = settings;
+            changed
+        };
+        if changed {
+            self.refresh(Affected::All);
+        }
+    }
+
+    // ----- requests ------------------------------------------------------------------------
+
+    pub fn hover(&self, uri: &Uri, position: lsp::Position) -> Option<lsp::Hover> {
+        let entry = self.documents.get(uri.as_str())?;
+        let encoding = self.protocol().encoding;
+        let offset = encoding.offset(entry.doc.rope(), position);
+        let found = entry.doc.diagnostics_at(offset);
+        let diagnostics: Vec<_> = found.iter().map(|(_, d)| *d).collect();
+        let markdown = hover::explain(&diagnostics)?;
+        let (first_line, first) = found.iter().find(|(_, d)| d.violation.is_some())?;
+        Some(lsp::Hover {
+            contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+                kind: lsp::MarkupKind::Markdown,
+                value: markdown,
+            }),
+            range: Some(lsp::Range {
+                start: encoding.position(first.range.start, *first_line),
+                end: encoding.position(first.range.end, *first_line),
+            }),
+        })
+    }
+}
+
+/// One segment's analysis, with the workspace's policy.
+fn analyze_segment(
+    workspace: &Workspace,
+    config: Option<&Config>,
+    path: &Arc<PathBuf>,
+    text: &str,
+    first_line: u32,
+) -> SegmentResult {
+    // Fault injection for the end-to-end test of panic recovery; debug builds only.
+    #[cfg(debug_assertions)]
+    if text.contains("podsec-test-inject-panic") {
+        panic!("injected by a test");
+    }
+    let doc = yaml::parse(text.to_string());
+    let flags = PartialPolicy::default();
+    let resolver = Resolver {
+        namespaces: workspace,
+        config,
+        flags: &flags,
+        settings: &workspace.settings,
+    };
+    let place = DocumentPlace {
+        path: path.clone(),
+        first_line,
+    };
+    let report = analyze(&doc, &place, &resolver);
+    SegmentResult {
+        diagnostics: report.diagnostics,
+        declares: report.declares,
+        workload: report.workload,
+        namespace: report.namespace,
+        complete: doc.is_complete(),
+    }
+}
+
+/// The errors of a `.podsec.yaml` buffer as diagnostics on it.
+fn config_diagnostics(text: &str, path: &Path, encoding: Encoding) -> Vec<lsp::Diagnostic> {
+    let ConfigState::Invalid(errors) = config_state(path, text) else {
+        return Vec::new();
+    };
+    errors
+        .into_iter()
+        .map(|e| {
+            let range: TextRange = e.range;
+            lsp::Diagnostic {
+                range: lsp::Range {
+                    start: encoding.position(range.start, 0),
+                    end: encoding.position(range.end, 0),
+                },
+                severity: Some(lsp::DiagnosticSeverity::ERROR),
+                code: Some(lsp::NumberOrString::String("config".to_string())),
+                source: Some("podsec".to_string()),
+                message: format!(
+                    "{}; podsec ignores this config until it is fixed",
+                    e.message
+                ),
+                ..lsp::Diagnostic::default()
+            }
+        })
+        .collect()
+}
