@@ -3,52 +3,6 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-fn deployments(n: usize) -> String {
-    let mut out = String::new();
-    for i in 0..n {
-        if i > 0 {
-            out.push_str("---\n");
-        }
-        let extra = if i % 10 == 0 {
-            "\n          privileged: true"
-        } else {
-            ""
-        };
-        out.push_str(&format!(
-            "apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: svc-{i}
-  labels: {{app: svc-{i}, tier: backend}}
-spec:
-  replicas: 2
-  selector:
-    matchLabels: {{app: svc-{i}}}
-  template:
-    metadata:
-      labels: {{app: svc-{i}}}
-    spec:
-      securityContext:
-        runAsNonRoot: true
-        seccompProfile:
-          type: RuntimeDefault
-      containers:
-      - name: app
-        image: registry.example.com/svc-{i}:1.{i}
-        ports:
-        - containerPort: 8080
-        resources:
-          limits: {{cpu: 500m, memory: 256Mi}}
-        securityContext:
-          allowPrivilegeEscalation: false
-          capabilities:
-            drop: [\"ALL\"]{extra}
-"
-        ));
-    }
-    out
-}
-
 fn measure(name: &str, bytes: usize, runs: usize, mut f: impl FnMut()) {
     f();
     let mut times: Vec<Duration> = (0..runs)
@@ -70,7 +24,7 @@ fn measure(name: &str, bytes: usize, runs: usize, mut f: impl FnMut()) {
 }
 
 fn main() {
-    let text = deployments(5000);
+    let text = podsec_lsp::testing::deployments(5000);
     println!("workload: 5,000 Deployments, {} bytes", text.len());
     measure("yaml: split + parse every document", text.len(), 15, || {
         for seg in podsec_lsp::yaml::stream::split(&text) {

@@ -28,3 +28,51 @@ pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// The benchmark workload of `../shared/tools/lspbench/bench.py`: `n` Deployments, every tenth
+/// with a privileged container.
+pub fn deployments(n: usize) -> String {
+    let mut out = String::new();
+    for i in 0..n {
+        if i > 0 {
+            out.push_str("---\n");
+        }
+        let extra = if i % 10 == 0 {
+            "\n          privileged: true"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: svc-{i}
+  labels: {{app: svc-{i}, tier: backend}}
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {{app: svc-{i}}}
+  template:
+    metadata:
+      labels: {{app: svc-{i}}}
+    spec:
+      securityContext:
+        runAsNonRoot: true
+        seccompProfile:
+          type: RuntimeDefault
+      containers:
+      - name: app
+        image: registry.example.com/svc-{i}:1.{i}
+        ports:
+        - containerPort: 8080
+        resources:
+          limits: {{cpu: 500m, memory: 256Mi}}
+        securityContext:
+          allowPrivilegeEscalation: false
+          capabilities:
+            drop: [\"ALL\"]{extra}
+"
+        ));
+    }
+    out
+}
