@@ -2,6 +2,7 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod fix;
 pub mod k8s;
 pub mod policy;
 pub mod resolve;

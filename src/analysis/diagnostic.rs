@@ -45,6 +45,8 @@ pub enum Code {
     NamespaceLabel,
     /// A `.podsec.yaml` that podsec refuses.
     Config,
+    /// A `podsec:ignore` comment that is not as it should be.
+    Suppression,
 }
 
 impl Code {
@@ -57,6 +59,7 @@ impl Code {
             Code::FieldType => "field-type",
             Code::NamespaceLabel => "namespace-label",
             Code::Config => "config",
+            Code::Suppression => "suppression",
         }
     }
 }

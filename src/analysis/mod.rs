@@ -2,6 +2,7 @@
 //! errors, and every PSA violation with its severity by mode and the source of its policy.
 
 mod diagnostic;
+pub mod suppress;
 
 pub use diagnostic::{Code, Diagnostic, Related, Severity, Violation};
 
@@ -103,6 +104,7 @@ pub fn analyze(doc: &Document, place: &DocumentPlace, resolver: &Resolver<'_>) -
     for issue in reader.issues {
         out.push(issue.at, Severity::Error, Code::FieldType, issue.message);
     }
+    out.apply_suppressions();
     out.report
         .diagnostics
         .sort_by_key(|d| (d.span.start, d.severity));
@@ -126,6 +128,24 @@ impl Output<'_> {
 
     fn range(&self, span: Span) -> TextRange {
         TextRange::of(self.doc.text(), self.lines(), span)
+    }
+
+    /// Drops the findings a `podsec:ignore` comment silences; flags the comments that are not
+    /// as they should be.
+    fn apply_suppressions(&mut self) {
+        let (found, problems) = suppress::suppressions(self.doc);
+        self.report.diagnostics.retain(|d| match d.code {
+            Code::Check(check) => !found.iter().any(|s| s.covers(check, d.span)),
+            _ => true,
+        });
+        for problem in problems {
+            self.push(
+                problem.span,
+                Severity::Warning,
+                Code::Suppression,
+                problem.message,
+            );
+        }
     }
 
     fn push(&mut self, span: Span, severity: Severity, code: Code, message: String) {
@@ -217,8 +237,8 @@ impl Output<'_> {
                 check,
                 mode,
                 policy: policy.policy,
-                fault: finding.fault,
                 finding: finding.message(),
+                fault: finding.fault,
                 set_by: policy.level_source.describe(),
             }),
         });

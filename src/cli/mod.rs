@@ -6,7 +6,7 @@ mod run;
 mod walk;
 
 pub use args::{CHECK_USAGE, CheckArgs, Format, parse_check_args};
-pub use run::{CheckedFile, Located, Report, check, flag_policy};
+pub use run::{CheckedFile, FixSummary, Located, Report, check, fix, flag_policy};
 
 use crate::analysis::Severity;
 use std::ffi::OsString;
@@ -25,11 +25,22 @@ pub fn check_main(args: Vec<OsString>) -> i32 {
             return 2;
         }
     };
-    if args.fix {
-        eprintln!("error: --fix is not available yet");
-        return 2;
-    }
     let flags = flag_policy(args.level, args.version);
+    if args.fix {
+        match fix(&args.paths, &flags) {
+            Ok(summary) => eprintln!(
+                "Fixed {} problem{} in {} file{}.",
+                summary.fixes,
+                if summary.fixes == 1 { "" } else { "s" },
+                summary.files,
+                if summary.files == 1 { "" } else { "s" }
+            ),
+            Err(reason) => {
+                eprintln!("error: {reason}");
+                return 2;
+            }
+        }
+    }
     let report = match check(&args.paths, &flags) {
         Ok(report) => report,
         Err(reason) => {

@@ -61,8 +61,8 @@ pub fn flag_policy(level: Option<Level>, version: Option<Version>) -> PartialPol
     flags
 }
 
-/// Checks every file under `paths`. `Err` is a one-line reason (exit status 2).
-pub fn check(paths: &[PathBuf], flags: &PartialPolicy) -> Result<Report, String> {
+/// The files under `paths`, read. `Err` is a one-line reason (exit status 2).
+fn read_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, String)>, String> {
     let files = collect(paths)?;
     let mut texts = Vec::with_capacity(files.len());
     for path in files {
@@ -70,6 +70,12 @@ pub fn check(paths: &[PathBuf], flags: &PartialPolicy) -> Result<Report, String>
             .map_err(|e| format!("{}: {}", path.display(), io_reason(&e)))?;
         texts.push((path, text));
     }
+    Ok(texts)
+}
+
+/// Checks every file under `paths`. `Err` is a one-line reason (exit status 2).
+pub fn check(paths: &[PathBuf], flags: &PartialPolicy) -> Result<Report, String> {
+    let texts = read_files(paths)?;
     let mut configs = ConfigCache::default();
     let namespaces = index_namespaces(&texts);
     let settings = PartialPolicy::default();
@@ -85,6 +91,51 @@ pub fn check(paths: &[PathBuf], flags: &PartialPolicy) -> Result<Report, String>
         report.files.push(check_file(path, text, &resolver));
     }
     Ok(report)
+}
+
+/// What `check --fix` changed.
+#[derive(Debug, Default)]
+pub struct FixSummary {
+    pub fixes: usize,
+    pub files: usize,
+}
+
+/// Rewrites every file under `paths` with the preferred fixes of its violations (documents
+/// that do not parse are left alone). `Err` is a one-line reason (exit status 2).
+pub fn fix(paths: &[PathBuf], flags: &PartialPolicy) -> Result<FixSummary, String> {
+    let texts = read_files(paths)?;
+    let mut configs = ConfigCache::default();
+    let namespaces = index_namespaces(&texts);
+    let settings = PartialPolicy::default();
+    let mut summary = FixSummary::default();
+    for (path, text) in &texts {
+        let config = configs.for_file(path)?;
+        let resolver = Resolver {
+            namespaces: &namespaces,
+            config: config.as_deref(),
+            flags,
+            settings: &settings,
+        };
+        let lines = LineIndex::new(text);
+        let shared_path = Arc::new(path.clone());
+        let mut fixed = String::with_capacity(text.len());
+        let mut count = 0;
+        for segment in split(text) {
+            let place = place_of(&shared_path, &lines, &segment);
+            let mut analyze_one =
+                |doc: &yaml::Document| analyze(doc, &place, &resolver).diagnostics;
+            let result = crate::fix::fix_all(&text[segment.start..segment.end], &mut analyze_one);
+            count += result.applied.len();
+            fixed.push_str(&result.text);
+        }
+        if count > 0 {
+            std::fs::write(path, &fixed)
+                .map_err(|e| format!("{}: {}", path.display(), io_reason(&e)))?;
+            summary.fixes += count;
+            summary.files += 1;
+        }
+    }
+    Ok(summary)
 }
 
 fn check_file(path: PathBuf, text: String, resolver: &Resolver<'_>) -> CheckedFile {

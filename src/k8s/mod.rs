@@ -7,7 +7,7 @@ mod reader;
 pub use object::{Object, PodTemplate, WorkloadKind, pod_template};
 pub use pod::{
     Annotation, Capabilities, Container, ContainerKind, Item, Pod, PodSecurityContext, Port,
-    Profile, SeLinuxOptions, SecurityContext, Sysctl, VOLUME_SOURCES, Volume,
+    ProbeHost, Profile, SeLinuxOptions, SecurityContext, Sysctl, VOLUME_SOURCES, Volume,
 };
 pub use reader::{Field, Reader, TypeIssue};
 

@@ -6,7 +6,7 @@ use crate::yaml::{Entry, NodeId, Span};
 use std::borrow::Cow;
 
 /// Where a container is declared; PSA visits them in this order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ContainerKind {
     Init,
     Regular,
@@ -76,7 +76,16 @@ pub struct Container<'d> {
     pub security_context: Option<SecurityContext<'d>>,
     pub ports: Vec<Port>,
     /// Non-empty `host` fields of probes and lifecycle handlers.
-    pub probe_hosts: Vec<Field<&'d str>>,
+    pub probe_hosts: Vec<ProbeHost<'d>>,
+    /// Whether the container is an alias of a container written elsewhere.
+    pub shared: bool,
+}
+
+/// A `host` of a probe or lifecycle handler, and its path under the container.
+#[derive(Debug)]
+pub struct ProbeHost<'d> {
+    pub path: Vec<&'static str>,
+    pub field: Field<&'d str>,
 }
 
 #[derive(Debug)]
@@ -106,9 +115,8 @@ pub struct Capabilities<'d> {
 #[derive(Clone, Copy, Debug)]
 pub struct Item<'d> {
     pub value: &'d str,
-    /// The item as written (maybe an alias) and the list holding it.
+    /// The item as written (maybe an alias).
     pub node: NodeId,
-    pub list: NodeId,
     pub at: Span,
 }
 
@@ -131,9 +139,8 @@ pub struct SeLinuxOptions<'d> {
 
 #[derive(Debug)]
 pub struct Sysctl<'d> {
-    /// The item as written and the `sysctls` list holding it.
+    /// The item as written (maybe an alias).
     pub item: NodeId,
-    pub list: NodeId,
     /// `""` when the name is missing.
     pub name: &'d str,
     pub at: Span,
@@ -279,7 +286,6 @@ fn read_pod_security_context<'d>(
     let sysctls = reader
         .list(sc, "sysctls")
         .map(|list| {
-            let list_node = reader.doc.resolve(list.entry.value);
             list.value
                 .iter()
                 .filter_map(|&item| {
@@ -287,7 +293,6 @@ fn read_pod_security_context<'d>(
                     let name = reader.string(node, "name");
                     Some(Sysctl {
                         item,
-                        list: list_node,
                         name: name.map_or("", |n| n.value),
                         at: name.map_or(reader.span(item), |n| n.at),
                     })
@@ -344,6 +349,7 @@ fn read_container<'d>(
             .map(|field| read_security_context(reader, field)),
         ports,
         probe_hosts: read_probe_hosts(reader, node),
+        shared: reader.doc.resolve(item) != item,
     }
 }
 
@@ -383,7 +389,6 @@ fn read_capabilities<'d>(reader: &mut Reader<'d>, field: Field<NodeId>) -> Capab
             return (None, Vec::new());
         };
         let what = format!("securityContext.capabilities.{key}");
-        let list_node = reader.doc.resolve(list.entry.value);
         let items = list
             .value
             .iter()
@@ -392,7 +397,6 @@ fn read_capabilities<'d>(reader: &mut Reader<'d>, field: Field<NodeId>) -> Capab
                 Some(Item {
                     value,
                     node,
-                    list: list_node,
                     at: reader.span(node),
                 })
             })
@@ -435,24 +439,34 @@ fn read_windows_host_process(reader: &mut Reader<'_>, sc: NodeId) -> Option<Fiel
 }
 
 /// `host` of the HTTP and TCP actions of the three probes and two lifecycle handlers.
-fn read_probe_hosts<'d>(reader: &mut Reader<'d>, container: NodeId) -> Vec<Field<&'d str>> {
-    let mut handlers = Vec::new();
+fn read_probe_hosts<'d>(reader: &mut Reader<'d>, container: NodeId) -> Vec<ProbeHost<'d>> {
+    let mut handlers: Vec<(Vec<&'static str>, NodeId)> = Vec::new();
     for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
-        handlers.extend(reader.object(container, probe).map(|f| f.value));
+        handlers.extend(
+            reader
+                .object(container, probe)
+                .map(|f| (vec![probe], f.value)),
+        );
     }
     if let Some(lifecycle) = reader.object(container, "lifecycle") {
         for hook in ["postStart", "preStop"] {
-            handlers.extend(reader.object(lifecycle.value, hook).map(|f| f.value));
+            handlers.extend(
+                reader
+                    .object(lifecycle.value, hook)
+                    .map(|f| (vec!["lifecycle", hook], f.value)),
+            );
         }
     }
     let mut hosts = Vec::new();
-    for handler in handlers {
+    for (path, handler) in handlers {
         for action in ["httpGet", "tcpSocket"] {
-            if let Some(action) = reader.object(handler, action)
-                && let Some(host) = reader.string(action.value, "host")
+            if let Some(action_node) = reader.object(handler, action)
+                && let Some(host) = reader.string(action_node.value, "host")
                 && !host.value.is_empty()
             {
-                hosts.push(host);
+                let mut path = path.clone();
+                path.extend([action, "host"]);
+                hosts.push(ProbeHost { path, field: host });
             }
         }
     }

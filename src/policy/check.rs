@@ -3,7 +3,7 @@
 
 use super::level::Level;
 use crate::k8s::Pod;
-use crate::yaml::{Entry, NodeId, Span};
+use crate::yaml::{NodeId, Span};
 use std::fmt;
 
 /// PSA's check IDs, declared in the order PSA reports them: baseline IDs sorted, then
@@ -176,19 +176,70 @@ impl Finding {
     }
 }
 
-/// What is wrong at a finding's place, for whoever wants to repair it.
+/// Whose field a fault is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Owner {
+    /// The pod spec.
+    Pod,
+    /// The container at this index of `Pod::containers`.
+    Container(usize),
+    /// A port of a container: container index, port index.
+    Port(usize, usize),
+}
+
+/// What is wrong at a finding's place, for whoever wants to repair it. Paths are field names
+/// below the owner.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Fault {
     /// A field set to a forbidden value.
-    Value(Entry),
-    /// A forbidden item in a list.
-    Item { list: NodeId, item: NodeId },
-    /// A required field missing from the container at this index of `Pod::containers`.
-    MissingInContainer(usize),
-    /// A forbidden annotation on the pod template.
-    Annotation(Entry),
-    /// A volume of a forbidden type; there is no safe automatic repair.
-    Volume,
+    Field {
+        owner: Owner,
+        path: Vec<&'static str>,
+    },
+    /// A required field that is missing (or not as required).
+    Missing {
+        owner: Owner,
+        path: Vec<&'static str>,
+    },
+    /// A forbidden item of the list at `path`.
+    Item {
+        owner: Owner,
+        path: Vec<&'static str>,
+        item: NodeId,
+    },
+    /// A forbidden annotation of the pod template.
+    Annotation { key: String },
+    /// Nothing podsec can safely repair (a volume's type, a port the API server defaults).
+    Unfixable,
+}
+
+impl Fault {
+    pub fn field(owner: Owner, path: &[&'static str]) -> Fault {
+        Fault::Field {
+            owner,
+            path: path.to_vec(),
+        }
+    }
+
+    pub fn missing(owner: Owner, path: &[&'static str]) -> Fault {
+        Fault::Missing {
+            owner,
+            path: path.to_vec(),
+        }
+    }
+
+    pub fn item(owner: Owner, path: &[&'static str], item: NodeId) -> Fault {
+        Fault::Item {
+            owner,
+            path: path.to_vec(),
+            item,
+        }
+    }
+}
+
+/// The owner of a field that is either the pod's (`None`) or a container's.
+pub fn owner_of(container: Option<usize>) -> Owner {
+    container.map_or(Owner::Pod, Owner::Container)
 }
 
 /// `reason (detail)`, or just the reason when there is no detail.

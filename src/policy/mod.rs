@@ -7,7 +7,7 @@ mod docs;
 mod level;
 mod registry;
 
-pub use check::{CheckId, Fault, Finding, Outcome, format_result};
+pub use check::{CheckId, Fault, Finding, Outcome, Owner, format_result};
 pub use checks::allowed_sysctls;
 pub use docs::{CheckDoc, STANDARDS_URL, check_doc};
 pub use level::{Level, LevelVersion, NEWEST_MINOR, Version};

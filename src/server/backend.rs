@@ -1,6 +1,7 @@
 //! The `LanguageServer` glue: each handler translates the protocol and calls the session.
 //! Notifications that change state call it before any `.await`.
 
+use super::actions::{Wanted, fix_all_kind};
 use super::convert::uri_path;
 use super::encoding::Encoding;
 use super::framing::Frame;
@@ -29,24 +30,47 @@ impl Backend {
         tokio::spawn(deliver(client.clone(), outgoing, frames));
         Backend { client, session }
     }
+}
 
-    /// Asks the client for the `podsec` settings section.
-    async fn pull_settings(&self) {
-        let items = vec![ConfigurationItem {
-            scope_uri: None,
-            section: Some("podsec".to_string()),
-        }];
-        match self.client.configuration(items).await {
-            Ok(values) => {
-                if let Some(value) = values.first() {
-                    self.session.set_settings(value);
-                }
+/// Asks the client for the `podsec` settings section.
+async fn pull_settings(client: Client, session: Arc<Session>) {
+    let items = vec![ConfigurationItem {
+        scope_uri: None,
+        section: Some("podsec".to_string()),
+    }];
+    match client.configuration(items).await {
+        Ok(values) => {
+            if let Some(value) = values.first() {
+                session.set_settings(value);
             }
-            Err(e) => self.session.log(
-                MessageType::WARNING,
-                format!("podsec: workspace/configuration failed: {e}"),
-            ),
         }
+        Err(e) => session.log(
+            MessageType::WARNING,
+            format!("podsec: workspace/configuration failed: {e}"),
+        ),
+    }
+}
+
+/// Registers for file-watch notifications of YAML files.
+async fn watch_files(client: Client, session: Arc<Session>) {
+    let watchers = ["**/*.yaml", "**/*.yml"]
+        .into_iter()
+        .map(|glob| FileSystemWatcher {
+            glob_pattern: GlobPattern::String(glob.to_string()),
+            kind: None,
+        })
+        .collect();
+    let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+    let registration = Registration {
+        id: "podsec-watch-yaml".to_string(),
+        method: "workspace/didChangeWatchedFiles".to_string(),
+        register_options: serde_json::to_value(options).ok(),
+    };
+    if let Err(e) = client.register_capability(vec![registration]).await {
+        session.log(
+            MessageType::WARNING,
+            format!("podsec: could not watch files: {e}"),
+        );
     }
 }
 
@@ -140,6 +164,12 @@ impl LanguageServer for Backend {
                     },
                 )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, fix_all_kind()]),
+                        ..CodeActionOptions::default()
+                    },
+                )),
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo {
@@ -151,6 +181,8 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
+        // Everything that waits on the client runs on its own, so that `exit` is never held up
+        // by a request the client does not answer.
         let roots = self.session.roots();
         if !roots.is_empty() {
             let session = self.session.clone();
@@ -162,28 +194,10 @@ impl LanguageServer for Backend {
         }
         let protocol = self.session.protocol();
         if protocol.watch_files {
-            let watchers = ["**/*.yaml", "**/*.yml"]
-                .into_iter()
-                .map(|glob| FileSystemWatcher {
-                    glob_pattern: GlobPattern::String(glob.to_string()),
-                    kind: None,
-                })
-                .collect();
-            let options = DidChangeWatchedFilesRegistrationOptions { watchers };
-            let registration = Registration {
-                id: "podsec-watch-yaml".to_string(),
-                method: "workspace/didChangeWatchedFiles".to_string(),
-                register_options: serde_json::to_value(options).ok(),
-            };
-            if let Err(e) = self.client.register_capability(vec![registration]).await {
-                self.session.log(
-                    MessageType::WARNING,
-                    format!("podsec: could not watch files: {e}"),
-                );
-            }
+            tokio::spawn(watch_files(self.client.clone(), self.session.clone()));
         }
         if protocol.pull_configuration {
-            self.pull_settings().await;
+            tokio::spawn(pull_settings(self.client.clone(), self.session.clone()));
         }
     }
 
@@ -209,7 +223,7 @@ impl LanguageServer for Backend {
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         if self.session.protocol().pull_configuration {
-            self.pull_settings().await;
+            tokio::spawn(pull_settings(self.client.clone(), self.session.clone()));
         } else {
             self.session.set_settings(&params.settings);
         }
@@ -217,6 +231,17 @@ impl LanguageServer for Backend {
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
         self.session.files_changed(params.changes);
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let wanted = Wanted {
+            invoked: params.context.trigger_kind == Some(CodeActionTriggerKind::INVOKED),
+            only: params.context.only,
+        };
+        let actions = self
+            .session
+            .code_actions(&params.text_document.uri, params.range, &wanted);
+        Ok((!actions.is_empty()).then_some(actions))
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {

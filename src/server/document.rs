@@ -258,6 +258,20 @@ impl OpenDocument {
             .filter_map(|s| s.result.declares.as_ref())
     }
 
+    /// The segments that overlap bytes `start..=end`, with their text.
+    pub fn segments_between(&self, start: usize, end: usize) -> Vec<SegmentView<'_>> {
+        self.segments
+            .iter()
+            .filter(|s| s.start <= end && start < s.end.max(s.start + 1))
+            .map(|s| SegmentView {
+                start: s.start,
+                first_line: s.first_line,
+                text: self.rope.byte_slice(s.start..s.end).to_string(),
+                diagnostics: &s.result.diagnostics,
+            })
+            .collect()
+    }
+
     /// The diagnostics at a byte offset of the document, with their segment's first line.
     pub fn diagnostics_at(&self, offset: usize) -> Vec<(u32, &Diagnostic)> {
         let index = self
@@ -281,6 +295,14 @@ impl OpenDocument {
     pub fn segment_count(&self) -> usize {
         self.segments.len()
     }
+}
+
+/// A segment as code actions see it.
+pub struct SegmentView<'a> {
+    pub start: usize,
+    pub first_line: u32,
+    pub text: String,
+    pub diagnostics: &'a [Diagnostic],
 }
 
 /// An edit in a segment's coordinates: bytes `start..end` were replaced by `inserted` bytes.

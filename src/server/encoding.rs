@@ -64,6 +64,27 @@ impl Encoding {
     }
 }
 
+impl Encoding {
+    /// The client position of a byte offset of the rope.
+    pub fn lsp_position(self, rope: &Rope, offset: usize) -> lsp::Position {
+        let offset = offset.min(rope.len_bytes());
+        let line = rope.byte_to_line(offset);
+        let line_start = rope.line_to_byte(line);
+        let character = match self {
+            Encoding::Utf8 => offset - line_start,
+            Encoding::Utf16 => {
+                let start = rope.byte_to_char(line_start);
+                let here = rope.byte_to_char(offset);
+                rope.char_to_utf16_cu(here) - rope.char_to_utf16_cu(start)
+            }
+        };
+        lsp::Position {
+            line: line as u32,
+            character: character as u32,
+        }
+    }
+}
+
 /// How many characters of a rope line are its line break (`\n`, `\r\n`, `\r` or none).
 fn line_break_chars(line: &ropey::RopeSlice<'_>) -> usize {
     let len = line.len_chars();

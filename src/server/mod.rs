@@ -1,5 +1,6 @@
 //! The language server: `podsec-lsp`, `podsec-lsp --stdio` or `podsec-lsp lsp`, over stdio.
 
+mod actions;
 mod backend;
 mod convert;
 mod document;

@@ -2,6 +2,7 @@
 //! them before their first `.await`, so edits are applied strictly in arrival order whatever the
 //! framework's concurrency. What must reach the client goes into one ordered queue.
 
+use super::actions;
 use super::convert;
 use super::document::{OpenDocument, SegmentResult};
 use super::encoding::Encoding;
@@ -393,6 +394,42 @@ impl Session {
 
     // ----- requests ------------------------------------------------------------------------
 
+    pub fn code_actions(
+        &self,
+        uri: &Uri,
+        range: lsp::Range,
+        wanted: &actions::Wanted,
+    ) -> Vec<lsp::CodeActionOrCommand> {
+        let Some(entry) = self.documents.get(uri.as_str()) else {
+            return Vec::new();
+        };
+        if entry.is_config {
+            return Vec::new();
+        }
+        let context = actions::Context {
+            uri,
+            rope: entry.doc.rope(),
+            encoding: self.protocol().encoding,
+        };
+        let start = context.encoding.offset(context.rope, range.start);
+        let end = context.encoding.offset(context.rope, range.end);
+        let mut found = Vec::new();
+        if wanted.includes(&lsp::CodeActionKind::QUICKFIX) {
+            let segments = entry.doc.segments_between(start, end);
+            found.extend(actions::quick_fixes(&context, &segments, start, end));
+        }
+        if wanted.fix_all() {
+            let workspace = self.workspace();
+            let config = workspace.config_for(&entry.path);
+            let segments = entry.doc.segments_between(0, usize::MAX);
+            let mut analyze = |first_line: u32, doc: &yaml::Document| {
+                analyze_document(&workspace, config.as_deref(), &entry.path, first_line, doc)
+            };
+            found.extend(actions::fix_all_action(&context, &segments, &mut analyze));
+        }
+        found
+    }
+
     pub fn hover(&self, uri: &Uri, position: lsp::Position) -> Option<lsp::Hover> {
         let entry = self.documents.get(uri.as_str())?;
         let encoding = self.protocol().encoding;
@@ -428,6 +465,24 @@ fn analyze_segment(
         panic!("injected by a test");
     }
     let doc = yaml::parse(text.to_string());
+    let report = analyze_with(workspace, config, path, first_line, &doc);
+    SegmentResult {
+        diagnostics: report.diagnostics,
+        declares: report.declares,
+        workload: report.workload,
+        namespace: report.namespace,
+        complete: doc.is_complete(),
+    }
+}
+
+/// The analysis of a parsed document with the workspace's policy.
+fn analyze_with(
+    workspace: &Workspace,
+    config: Option<&Config>,
+    path: &Arc<PathBuf>,
+    first_line: u32,
+    doc: &yaml::Document,
+) -> crate::analysis::DocumentReport {
     let flags = PartialPolicy::default();
     let resolver = Resolver {
         namespaces: workspace,
@@ -439,14 +494,18 @@ fn analyze_segment(
         path: path.clone(),
         first_line,
     };
-    let report = analyze(&doc, &place, &resolver);
-    SegmentResult {
-        diagnostics: report.diagnostics,
-        declares: report.declares,
-        workload: report.workload,
-        namespace: report.namespace,
-        complete: doc.is_complete(),
-    }
+    analyze(doc, &place, &resolver)
+}
+
+/// The diagnostics of a parsed document, for fix-all.
+fn analyze_document(
+    workspace: &Workspace,
+    config: Option<&Config>,
+    path: &Arc<PathBuf>,
+    first_line: u32,
+    doc: &yaml::Document,
+) -> Vec<crate::analysis::Diagnostic> {
+    analyze_with(workspace, config, path, first_line, doc).diagnostics
 }
 
 /// The errors of a `.podsec.yaml` buffer as diagnostics on it.

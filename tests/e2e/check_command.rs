@@ -262,3 +262,32 @@ fn hostile_documents_are_bounded_and_say_where_analysis_stopped() {
     }
     assert_eq!(finding("long-line.yaml").0, "hostNamespaces");
 }
+
+#[test]
+fn fix_rewrites_files_with_the_safe_fixes_and_reports_what_remains() {
+    let scratch = Scratch::new();
+    scratch.write(".podsec.yaml", "defaults: {enforce: restricted}\n");
+    let pod = scratch.write(
+        "pod.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx\n    securityContext:\n      privileged: true\n  volumes:\n  - name: data\n    hostPath: {path: /data}\n",
+    );
+    let clean = scratch.write(
+        "clean.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+    );
+    let clean_before = std::fs::read(&clean).unwrap();
+    let (status, stdout, stderr) = run(&["check", "--fix"], &scratch.dir);
+    assert_eq!(stderr.trim(), "Fixed 5 problems in 1 file.");
+    // The hostPath volume has no automatic fix: it remains, and fails the run.
+    assert_eq!(status, 1);
+    assert!(stdout.contains("error[restrictedVolumes]"), "{stdout}");
+    assert_eq!(stdout.matches("error[").count(), 1, "{stdout}");
+    assert_eq!(
+        std::fs::read_to_string(&pod).unwrap(),
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: app\n    image: nginx\n    securityContext:\n      privileged: false\n      allowPrivilegeEscalation: false\n      capabilities:\n        drop: [\"ALL\"]\n  volumes:\n  - name: data\n    hostPath: {path: /data}\n  securityContext:\n    runAsNonRoot: true\n    seccompProfile:\n      type: RuntimeDefault\n"
+    );
+    assert_eq!(std::fs::read(&clean).unwrap(), clean_before);
+    // Nothing left to fix the second time.
+    let (_, _, stderr) = run(&["check", "--fix"], &scratch.dir);
+    assert_eq!(stderr.trim(), "Fixed 0 problems in 0 files.");
+}

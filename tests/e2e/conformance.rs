@@ -8,17 +8,17 @@ use podsec_lsp::testing::fixtures_dir;
 use serde_json::Value as Json;
 
 #[derive(Debug)]
-struct Fixture {
-    file: String,
-    policy: LevelVersion,
-    expect_pass: bool,
+pub struct Fixture {
+    pub file: String,
+    pub policy: LevelVersion,
+    pub expect_pass: bool,
     reporting_check: Option<String>,
     expect_substring: Option<String>,
     /// (check, reason, detail) in message order.
     results: Vec<(String, String, String)>,
 }
 
-fn fixtures() -> Option<(std::path::PathBuf, Vec<Fixture>)> {
+pub fn fixtures() -> Option<(std::path::PathBuf, Vec<Fixture>)> {
     let dir = fixtures_dir()?;
     let text = std::fs::read_to_string(dir.join("expected.jsonl")).unwrap();
     let rows = text
@@ -62,7 +62,7 @@ fn violations(text: &str, policy: LevelVersion) -> Vec<Violation> {
 
 /// A fixture Pod wrapped as a Deployment, or as a CronJob, the way upstream's integration test
 /// wraps them: metadata and spec become the pod template.
-fn wrap(pod: &str, kind: &str) -> String {
+pub fn wrap(pod: &str, kind: &str) -> String {
     let doc = podsec_lsp::yaml::parse(pod.to_string());
     let root = doc.root().unwrap();
     let block = |key: &str| {

@@ -162,6 +162,33 @@ impl LspClient {
         );
     }
 
+    /// Applies a workspace edit's changes to `uri` as an editor does: one didChange whose
+    /// changes run from the end of the document to its start.
+    pub fn apply_edit(&mut self, uri: &str, edit: &Value) {
+        let mut edits = edit["changes"][uri].as_array().cloned().unwrap_or_default();
+        let key = |e: &Value| {
+            let start = &e["range"]["start"];
+            (
+                start["line"].as_u64().unwrap(),
+                start["character"].as_u64().unwrap(),
+            )
+        };
+        edits.sort_by_key(|e| std::cmp::Reverse(key(e)));
+        let changes: Vec<Value> = edits
+            .iter()
+            .map(|e| json!({"range": e["range"], "text": e["newText"]}))
+            .collect();
+        let version = {
+            let v = self.versions.entry(uri.to_string()).or_insert(1);
+            *v += 1;
+            *v
+        };
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}),
+        );
+    }
+
     /// Waits for the publication of the document's current version; returns its diagnostics.
     pub fn settled(&mut self, uri: &str) -> Vec<Value> {
         let version = self.versions[uri];

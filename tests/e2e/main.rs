@@ -4,6 +4,8 @@
 mod check_command;
 mod conformance;
 mod engine;
+mod fix_snapshots;
+mod fixes;
 mod lsp_client;
 mod server;
 mod support;

@@ -467,3 +467,131 @@ fn file_watch_notifications_keep_the_index_fresh() {
     });
     assert!(after.iter().any(|d| d["range"]["start"]["line"] == 14));
 }
+
+fn code_actions(
+    client: &mut LspClient,
+    uri: &str,
+    diagnostic: &Value,
+    only: Option<&str>,
+) -> Vec<Value> {
+    let mut context = json!({"diagnostics": [diagnostic]});
+    if let Some(kind) = only {
+        context["only"] = json!([kind]);
+    }
+    client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": diagnostic["range"], "context": context}),
+        )
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_quick_fix_applied_by_the_editor_clears_its_diagnostic() {
+    let ws = baseline_workspace();
+    let mut client = LspClient::initialized(&ws.dir, &["utf-16"], Value::Null);
+    let uri = client.open(&ws.path("pod.yaml"), POD);
+    let diagnostics = client.diagnostics_until(&uri, |d| !d.is_empty());
+    let privileged = diagnostics
+        .iter()
+        .find(|d| d["code"] == "privileged")
+        .unwrap()
+        .clone();
+    let actions = code_actions(&mut client, &uri, &privileged, Some("quickfix"));
+    let titles: Vec<&str> = actions
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Set securityContext.privileged: false",
+            "Remove securityContext.privileged",
+            "Ignore privileged here (podsec:ignore)",
+            "Ignore privileged in this document"
+        ]
+    );
+    assert_eq!(actions[0]["isPreferred"], true);
+    assert_eq!(actions[0]["kind"], "quickfix");
+    assert_eq!(actions[0]["diagnostics"][0]["code"], "privileged");
+    let edit = &actions[0]["edit"];
+    assert_eq!(
+        edit["changes"][&uri],
+        json!([{"range": {"start": {"line": 9, "character": 18}, "end": {"line": 9, "character": 22}}, "newText": "false"}])
+    );
+    client.apply_edit(&uri, edit);
+    let after = client.settled(&uri);
+    assert!(
+        after.iter().all(|d| d["code"] != "privileged"),
+        "{after:#?}"
+    );
+
+    // The warning for a missing field: its fix creates what is missing.
+    let ape = after
+        .iter()
+        .find(|d| d["code"] == "allowPrivilegeEscalation")
+        .unwrap()
+        .clone();
+    let actions = code_actions(&mut client, &uri, &ape, None);
+    assert_eq!(actions[0]["title"], "Set allowPrivilegeEscalation: false");
+    client.apply_edit(&uri, &actions[0]["edit"]);
+    let after = client.settled(&uri);
+    assert!(
+        after
+            .iter()
+            .all(|d| d["code"] != "allowPrivilegeEscalation")
+    );
+}
+
+#[test]
+fn fix_all_and_suppression_actions() {
+    let ws = baseline_workspace();
+    let mut client = LspClient::initialized(&ws.dir, &["utf-8"], Value::Null);
+    let text = format!("{POD}---\n{}", POD.replace("name: web", "name: api"));
+    let uri = client.open(&ws.path("pods.yaml"), &text);
+    let diagnostics = client.diagnostics_until(&uri, |d| d.len() > 4);
+    // Ignoring a finding inserts a podsec:ignore comment, whose missing reason is flagged.
+    let first = diagnostics
+        .iter()
+        .find(|d| d["code"] == "privileged")
+        .unwrap()
+        .clone();
+    let actions = code_actions(&mut client, &uri, &first, Some("quickfix"));
+    let ignore = actions
+        .iter()
+        .find(|a| a["title"] == "Ignore privileged here (podsec:ignore)")
+        .unwrap();
+    assert_eq!(
+        ignore["edit"]["changes"][&uri][0]["newText"],
+        "      # podsec:ignore privileged -- \n"
+    );
+    client.apply_edit(&uri, &ignore["edit"]);
+    let after = client.settled(&uri);
+    let privileged: Vec<_> = places(&after)
+        .into_iter()
+        .filter(|p| p.2 == "privileged")
+        .collect();
+    assert_eq!(privileged, [(21, 18, "privileged".to_string())]);
+    let suppression = after.iter().find(|d| d["code"] == "suppression").unwrap();
+    assert_eq!(suppression["range"]["start"]["line"], 9);
+    assert_eq!(suppression["severity"], 2);
+
+    // Fix-all, asked for by kind, repairs both documents in one edit per document.
+    let source = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+               "context": {"diagnostics": [], "only": ["source.fixAll"]}}),
+    );
+    let fix_all = &source[0];
+    assert_eq!(fix_all["kind"], "source.fixAll.podsec");
+    assert_eq!(
+        fix_all["edit"]["changes"][&uri].as_array().unwrap().len(),
+        2
+    );
+    client.apply_edit(&uri, &fix_all["edit"]);
+    let after = client.settled(&uri);
+    let left: Vec<_> = places(&after).into_iter().map(|p| p.2).collect();
+    assert_eq!(left, ["suppression"]);
+}

@@ -90,6 +90,7 @@ fn rule(code: Code) -> Value {
                 Code::YamlWarning => "Valid YAML that Kubernetes reads differently from how it looks.",
                 Code::FieldType => "A value the API server cannot decode into its field.",
                 Code::NamespaceLabel => "A Pod Security label that PSA refuses or ignores.",
+                Code::Suppression => "A podsec:ignore comment without a reason or with an unknown check.",
                 _ => "A .podsec.yaml that podsec refuses.",
             }},
         }),

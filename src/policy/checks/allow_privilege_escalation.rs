@@ -14,6 +14,7 @@ pub const CHECK: Check = Check {
 };
 
 const REASON: &str = "allowPrivilegeEscalation != false";
+const PATH: [&str; 2] = ["securityContext", "allowPrivilegeEscalation"];
 
 fn detail(names: &[&str]) -> String {
     format!(
@@ -27,14 +28,12 @@ fn allow_privilege_escalation_v1_8(pod: &Pod) -> Option<Outcome> {
     let mut findings = Vec::new();
     for (index, c) in pod.containers.iter().enumerate() {
         let sc = c.security_context.as_ref();
-        let (at, fault) = match sc.and_then(|sc| sc.allow_privilege_escalation) {
+        let at = match sc.and_then(|sc| sc.allow_privilege_escalation) {
             Some(field) if !field.value => continue,
-            Some(field) => (field.at, Fault::Value(field.entry)),
-            None => (
-                sc.map_or(c.anchor, |sc| sc.field.key),
-                Fault::MissingInContainer(index),
-            ),
+            Some(field) => field.at,
+            None => sc.map_or(c.anchor, |sc| sc.field.key),
         };
+        let fault = Fault::missing(Owner::Container(index), &PATH);
         bad.push(c.name);
         findings.push(Finding::new(at, REASON, detail(&[c.name]), fault));
     }

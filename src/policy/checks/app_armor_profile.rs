@@ -12,6 +12,7 @@ pub const CHECK: Check = Check {
 };
 
 const ANNOTATION_PREFIX: &str = "container.apparmor.security.beta.kubernetes.io/";
+const TYPE_PATH: [&str; 3] = ["securityContext", "appArmorProfile", "type"];
 
 fn allowed_type(profile_type: &str) -> bool {
     matches!(profile_type, "RuntimeDefault" | "Localhost")
@@ -49,15 +50,11 @@ fn app_armor_profile_v1_0(pod: &Pod) -> Option<Outcome> {
         setters.push("pod".to_string());
         bad_types.push(profile.profile_type);
         let one = detail(&["pod".to_string()], &[profile.profile_type]);
-        findings.push(Finding::new(
-            profile.type_at,
-            reason(1),
-            one,
-            Fault::Value(profile.field.entry),
-        ));
+        let fault = Fault::field(Owner::Pod, &TYPE_PATH);
+        findings.push(Finding::new(profile.type_at, reason(1), one, fault));
     }
     let mut bad_containers = Vec::new();
-    for c in &pod.containers {
+    for (index, c) in pod.containers.iter().enumerate() {
         let profile = c
             .security_context
             .as_ref()
@@ -66,12 +63,8 @@ fn app_armor_profile_v1_0(pod: &Pod) -> Option<Outcome> {
             bad_containers.push(c.name);
             bad_types.push(profile.profile_type);
             let one = detail(&[containers(&[c.name])], &[profile.profile_type]);
-            findings.push(Finding::new(
-                profile.type_at,
-                reason(1),
-                one,
-                Fault::Value(profile.field.entry),
-            ));
+            let fault = Fault::field(Owner::Container(index), &TYPE_PATH);
+            findings.push(Finding::new(profile.type_at, reason(1), one, fault));
         }
     }
     if !bad_containers.is_empty() {
@@ -82,7 +75,9 @@ fn app_armor_profile_v1_0(pod: &Pod) -> Option<Outcome> {
         if annotation.key.starts_with(ANNOTATION_PREFIX) && !allowed_annotation(annotation.value) {
             let text = format!("{}={}", annotation.key, go_quote(annotation.value));
             let one = detail(&["annotation".to_string()], &[&text]);
-            let fault = Fault::Annotation(annotation.entry);
+            let fault = Fault::Annotation {
+                key: annotation.key.to_string(),
+            };
             findings.push(Finding::new(annotation.at, reason(1), one, fault));
             bad_annotations.push(text);
         }

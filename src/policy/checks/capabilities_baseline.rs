@@ -11,6 +11,7 @@ pub const CHECK: Check = Check {
 };
 
 const REASON: &str = "non-default capabilities";
+const ADD_PATH: [&str; 3] = ["securityContext", "capabilities", "add"];
 
 const ALLOWED_V1_0: &[&str] = &[
     "AUDIT_WRITE",
@@ -40,7 +41,7 @@ fn capabilities_baseline_v1_0(pod: &Pod) -> Option<Outcome> {
     let mut bad_containers = Vec::new();
     let mut bad_capabilities = Vec::new();
     let mut findings = Vec::new();
-    for c in &pod.containers {
+    for (index, c) in pod.containers.iter().enumerate() {
         let Some(caps) = c
             .security_context
             .as_ref()
@@ -59,10 +60,7 @@ fn capabilities_baseline_v1_0(pod: &Pod) -> Option<Outcome> {
         bad_containers.push(c.name);
         for item in bad {
             bad_capabilities.push(item.value);
-            let fault = Fault::Item {
-                list: item.list,
-                item: item.node,
-            };
+            let fault = Fault::item(Owner::Container(index), &ADD_PATH, item.node);
             findings.push(Finding::new(
                 item.at,
                 REASON,

@@ -23,6 +23,8 @@ pub const CHECK: Check = Check {
 };
 
 const REASON: &str = "unrestricted capabilities";
+const DROP_PATH: [&str; 3] = ["securityContext", "capabilities", "drop"];
+const ADD_PATH: [&str; 3] = ["securityContext", "capabilities", "add"];
 
 fn missing_drop_detail(names: &[&str]) -> String {
     format!(
@@ -50,24 +52,16 @@ fn capabilities_restricted_v1_22(pod: &Pod) -> Option<Outcome> {
             missing_drop_all.push(c.name);
             let at = sc.map_or(c.anchor, |sc| sc.field.key);
             let one = missing_drop_detail(&[c.name]);
-            findings.push(Finding::new(
-                at,
-                REASON,
-                one,
-                Fault::MissingInContainer(index),
-            ));
+            let fault = Fault::missing(Owner::Container(index), &DROP_PATH);
+            findings.push(Finding::new(at, REASON, one, fault));
             continue;
         };
         if !caps.drop.iter().any(|d| d.value == "ALL") {
             missing_drop_all.push(c.name);
             let at = caps.drop_field.map_or(caps.field.key, |d| d.key);
             let one = missing_drop_detail(&[c.name]);
-            findings.push(Finding::new(
-                at,
-                REASON,
-                one,
-                Fault::MissingInContainer(index),
-            ));
+            let fault = Fault::missing(Owner::Container(index), &DROP_PATH);
+            findings.push(Finding::new(at, REASON, one, fault));
         }
         let bad: Vec<_> = caps
             .add
@@ -80,10 +74,7 @@ fn capabilities_restricted_v1_22(pod: &Pod) -> Option<Outcome> {
         for item in bad {
             forbidden_capabilities.push(item.value);
             let one = forbidden_add_detail(&[c.name], &[item.value]);
-            let fault = Fault::Item {
-                list: item.list,
-                item: item.node,
-            };
+            let fault = Fault::item(Owner::Container(index), &ADD_PATH, item.node);
             findings.push(Finding::new(item.at, REASON, one, fault));
         }
     }

@@ -13,23 +13,26 @@ const REASON: &str = "host namespaces";
 
 fn host_namespaces_v1_0(pod: &Pod) -> Option<Outcome> {
     let set = [
-        (pod.host_network, "hostNetwork=true"),
-        (pod.host_pid, "hostPID=true"),
-        (pod.host_ipc, "hostIPC=true"),
+        (pod.host_network, "hostNetwork"),
+        (pod.host_pid, "hostPID"),
+        (pod.host_ipc, "hostIPC"),
     ];
-    let bad: Vec<(Field<bool>, &str)> = set
+    let bad: Vec<(Field<bool>, &'static str)> = set
         .into_iter()
-        .filter_map(|(field, text)| Some((field?, text)))
+        .filter_map(|(field, name)| Some((field?, name)))
         .filter(|(field, _)| field.value)
         .collect();
     let detail = bad
         .iter()
-        .map(|(_, text)| *text)
+        .map(|(_, name)| format!("{name}=true"))
         .collect::<Vec<_>>()
         .join(", ");
     let findings = bad
         .iter()
-        .map(|(f, text)| Finding::new(f.at, REASON, text.to_string(), Fault::Value(f.entry)))
+        .map(|(f, name)| {
+            let fault = Fault::field(Owner::Pod, &[name]);
+            Finding::new(f.at, REASON, format!("{name}=true"), fault)
+        })
         .collect();
     forbidden(REASON, findings, || detail)
 }

@@ -27,7 +27,7 @@ fn host_path_volumes_v1_0(pod: &Pod) -> Option<Outcome> {
         .collect();
     let findings = bad
         .iter()
-        .map(|(name, source)| Finding::new(source.key, REASON, detail(&[name]), Fault::Volume))
+        .map(|(name, source)| Finding::new(source.key, REASON, detail(&[name]), Fault::Unfixable))
         .collect();
     let names: Vec<&str> = bad.iter().map(|(name, _)| *name).collect();
     forbidden(REASON, findings, || detail(&names))

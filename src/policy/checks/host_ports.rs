@@ -35,15 +35,21 @@ fn host_ports_v1_0(pod: &Pod) -> Option<Outcome> {
     let mut bad_containers = Vec::new();
     let mut bad_ports = Vec::new();
     let mut findings = Vec::new();
-    for c in &pod.containers {
+    for (index, c) in pod.containers.iter().enumerate() {
         let mut valid = true;
-        for port in &c.ports {
+        for (port_index, port) in c.ports.iter().enumerate() {
             let effective = match (port.host_port, port.container_port) {
-                (Some(host), _) => Some(host),
-                (None, Some(container)) if defaults_from_container_port => Some(container),
+                (Some(host), _) => Some((
+                    host,
+                    Fault::field(Owner::Port(index, port_index), &["hostPort"]),
+                )),
+                // The API server defaults the hostPort: only hostNetwork is to change.
+                (None, Some(container)) if defaults_from_container_port => {
+                    Some((container, Fault::Unfixable))
+                }
                 _ => None,
             };
-            let Some(field) = effective.filter(|f| f.value != 0) else {
+            let Some((field, fault)) = effective.filter(|(f, _)| f.value != 0) else {
                 continue;
             };
             valid = false;
@@ -52,7 +58,7 @@ fn host_ports_v1_0(pod: &Pod) -> Option<Outcome> {
                 field.at,
                 REASON,
                 detail(&[c.name], &[&text]),
-                Fault::Value(field.entry),
+                fault,
             ));
             bad_ports.push(text);
         }

@@ -3,6 +3,7 @@
 //! → `httpGet.host` and `tcpSocket.host`. Allowed: unset, "".
 
 use super::prelude::*;
+use crate::k8s::ProbeHost;
 
 pub const CHECK: Check = Check {
     id: CheckId::HostProbesAndHostLifecycle,
@@ -32,23 +33,25 @@ fn detail<S: AsRef<str>>(names: &[S], hosts: &[S]) -> String {
 }
 
 fn host_probes_and_host_lifecycle_v1_34(pod: &Pod) -> Option<Outcome> {
-    let bad: Vec<(&str, Field<&str>)> = pod
+    let bad: Vec<(usize, &str, &ProbeHost)> = pod
         .containers
         .iter()
-        .flat_map(|c| c.probe_hosts.iter().map(move |host| (c.name, *host)))
+        .enumerate()
+        .flat_map(|(index, c)| c.probe_hosts.iter().map(move |host| (index, c.name, host)))
         .collect();
     let findings = bad
         .iter()
-        .map(|(name, host)| {
+        .map(|&(index, name, host)| {
+            let fault = Fault::field(Owner::Container(index), &host.path);
             Finding::new(
-                host.at,
+                host.field.at,
                 REASON,
-                detail(&[*name], &[host.value]),
-                Fault::Value(host.entry),
+                detail(&[name], &[host.field.value]),
+                fault,
             )
         })
         .collect();
-    let names = sorted_set(bad.iter().map(|(name, _)| *name));
-    let hosts = sorted_set(bad.iter().map(|(_, host)| host.value));
+    let names = sorted_set(bad.iter().map(|(_, name, _)| *name));
+    let hosts = sorted_set(bad.iter().map(|(_, _, host)| host.field.value));
     forbidden(REASON, findings, || detail(&names, &hosts))
 }

@@ -50,8 +50,8 @@ pub static ALL: [&Check; 19] = [
 /// What every check file needs.
 mod prelude {
     pub use super::super::check::{
-        Check, CheckId, Fault, Finding, Outcome, VersionedCheck, containers, go_quote, join_quote,
-        pluralize, sorted_set,
+        Check, CheckId, Fault, Finding, Outcome, Owner, VersionedCheck, containers, go_quote,
+        join_quote, owner_of, pluralize, sorted_set,
     };
     pub use super::super::level::Level;
     pub use crate::k8s::{Container, Field, Pod};

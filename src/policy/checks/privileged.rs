@@ -19,17 +19,21 @@ fn detail(names: &[&str]) -> String {
 }
 
 fn privileged_v1_0(pod: &Pod) -> Option<Outcome> {
-    let bad: Vec<(&Container, Field<bool>)> = pod
+    let bad: Vec<(usize, &Container, Field<bool>)> = pod
         .containers
         .iter()
-        .filter_map(|c| Some((c, c.security_context.as_ref()?.privileged?)))
-        .filter(|(_, privileged)| privileged.value)
+        .enumerate()
+        .filter_map(|(i, c)| Some((i, c, c.security_context.as_ref()?.privileged?)))
+        .filter(|(_, _, privileged)| privileged.value)
         .collect();
     let findings = bad
         .iter()
-        .map(|(c, f)| Finding::new(f.at, REASON, detail(&[c.name]), Fault::Value(f.entry)))
+        .map(|(i, c, f)| {
+            let fault = Fault::field(Owner::Container(*i), &["securityContext", "privileged"]);
+            Finding::new(f.at, REASON, detail(&[c.name]), fault)
+        })
         .collect();
     forbidden(REASON, findings, || {
-        detail(&names(bad.iter().map(|(c, _)| *c)))
+        detail(&names(bad.iter().map(|(_, c, _)| *c)))
     })
 }

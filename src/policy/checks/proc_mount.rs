@@ -25,25 +25,22 @@ fn detail<S: AsRef<str>>(names: &[&str], types: &[S]) -> String {
 
 /// Shared with `procMount_restricted`, which uses it without the user-namespace relaxation.
 pub fn proc_mount_v1_0(pod: &Pod) -> Option<Outcome> {
-    let bad: Vec<(&str, Field<&str>)> = pod
+    let bad: Vec<(usize, &str, Field<&str>)> = pod
         .containers
         .iter()
-        .filter_map(|c| Some((c.name, c.security_context.as_ref()?.proc_mount?)))
-        .filter(|(_, proc_mount)| proc_mount.value != "Default")
+        .enumerate()
+        .filter_map(|(i, c)| Some((i, c.name, c.security_context.as_ref()?.proc_mount?)))
+        .filter(|(_, _, proc_mount)| proc_mount.value != "Default")
         .collect();
     let findings = bad
         .iter()
-        .map(|(name, f)| {
-            Finding::new(
-                f.at,
-                REASON,
-                detail(&[name], &[f.value]),
-                Fault::Value(f.entry),
-            )
+        .map(|(i, name, f)| {
+            let fault = Fault::field(Owner::Container(*i), &["securityContext", "procMount"]);
+            Finding::new(f.at, REASON, detail(&[name], &[f.value]), fault)
         })
         .collect();
-    let names: Vec<&str> = bad.iter().map(|(name, _)| *name).collect();
-    let types = sorted_set(bad.iter().map(|(_, f)| f.value));
+    let names: Vec<&str> = bad.iter().map(|(_, name, _)| *name).collect();
+    let types = sorted_set(bad.iter().map(|(_, _, f)| f.value));
     forbidden(REASON, findings, || detail(&names, &types))
 }
 

@@ -90,7 +90,7 @@ fn restricted_volumes_v1_0(pod: &Pod) -> Option<Outcome> {
             at,
             REASON,
             detail(&[volume.name], &[kind]),
-            Fault::Volume,
+            Fault::Unfixable,
         ));
     }
     forbidden(REASON, findings, || {

@@ -15,6 +15,7 @@ pub const CHECK: Check = Check {
 };
 
 const REASON: &str = "runAsNonRoot != true";
+const PATH: [&str; 2] = ["securityContext", "runAsNonRoot"];
 
 fn explicit_detail(setters: &[String]) -> String {
     format!(
@@ -48,12 +49,8 @@ fn run_as_non_root_v1_0(pod: &Pod) -> Option<Outcome> {
     if let Some(field) = pod_field.filter(|f| !f.value) {
         setters.push("pod".to_string());
         let one = explicit_detail(&["pod".to_string()]);
-        explicit_findings.push(Finding::new(
-            field.at,
-            REASON,
-            one,
-            Fault::Value(field.entry),
-        ));
+        let fault = Fault::field(Owner::Pod, &PATH);
+        explicit_findings.push(Finding::new(field.at, REASON, one, fault));
     }
     let mut explicitly_bad = Vec::new();
     let mut implicitly_bad = Vec::new();
@@ -64,18 +61,14 @@ fn run_as_non_root_v1_0(pod: &Pod) -> Option<Outcome> {
             Some(field) if !field.value => {
                 explicitly_bad.push(c.name);
                 let one = explicit_detail(&[containers(&[c.name])]);
-                explicit_findings.push(Finding::new(
-                    field.at,
-                    REASON,
-                    one,
-                    Fault::Value(field.entry),
-                ));
+                let fault = Fault::field(Owner::Container(index), &PATH);
+                explicit_findings.push(Finding::new(field.at, REASON, one, fault));
             }
             Some(_) => {}
             None if !pod_run_as_non_root => {
                 implicitly_bad.push(c.name);
                 let at = sc.map_or(c.anchor, |sc| sc.field.key);
-                let fault = Fault::MissingInContainer(index);
+                let fault = Fault::missing(Owner::Container(index), &PATH);
                 implicit_findings.push(Finding::new(at, REASON, implicit_detail(&[c.name]), fault));
             }
             None => {}

@@ -15,6 +15,7 @@ pub const CHECK: Check = Check {
 };
 
 const REASON: &str = "runAsUser=0";
+const PATH: [&str; 2] = ["securityContext", "runAsUser"];
 
 fn detail(setters: &[String]) -> String {
     format!("{} must not set runAsUser=0", setters.join(" and "))
@@ -38,11 +39,11 @@ fn run_as_user_v1_23(pod: &Pod) -> Option<Outcome> {
             field.at,
             REASON,
             one,
-            Fault::Value(field.entry),
+            Fault::field(Owner::Pod, &PATH),
         ));
     }
     let mut bad_containers = Vec::new();
-    for c in &pod.containers {
+    for (index, c) in pod.containers.iter().enumerate() {
         if let Some(field) = c.security_context.as_ref().and_then(|sc| sc.run_as_user)
             && field.value == 0
         {
@@ -52,7 +53,7 @@ fn run_as_user_v1_23(pod: &Pod) -> Option<Outcome> {
                 field.at,
                 REASON,
                 one,
-                Fault::Value(field.entry),
+                Fault::field(Owner::Container(index), &PATH),
             ));
         }
     }

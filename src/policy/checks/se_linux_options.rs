@@ -41,20 +41,23 @@ fn detail(setters: &str, problems: &[String]) -> String {
     )
 }
 
-/// What is wrong with one `seLinuxOptions`, each with the place it is at.
+/// What is wrong with one `seLinuxOptions` of `owner`, each with the place it is at.
 fn faults<'d>(
     options: &SeLinuxOptions<'d>,
+    owner: Owner,
     allowed: &[&str],
 ) -> Vec<(Field<&'d str>, Fault, Problem<'d>)> {
+    let fault =
+        |field: &'static str| Fault::field(owner, &["securityContext", "seLinuxOptions", field]);
     let mut out = Vec::new();
     if let Some(t) = options.selinux_type.filter(|t| !allowed.contains(&t.value)) {
-        out.push((t, Fault::Value(t.entry), Problem::Type(t.value)));
+        out.push((t, fault("type"), Problem::Type(t.value)));
     }
     if let Some(user) = options.user.filter(|u| !u.value.is_empty()) {
-        out.push((user, Fault::Value(user.entry), Problem::User));
+        out.push((user, fault("user"), Problem::User));
     }
     if let Some(role) = options.role.filter(|r| !r.value.is_empty()) {
-        out.push((role, Fault::Value(role.entry), Problem::Role));
+        out.push((role, fault("role"), Problem::Role));
     }
     out
 }
@@ -84,9 +87,9 @@ fn se_linux_options(pod: &Pod, allowed: &[&str]) -> Option<Outcome> {
         .security_context
         .as_ref()
         .and_then(|sc| sc.se_linux_options.as_ref());
-    let container_options = pod.containers.iter().filter_map(|c| {
+    let container_options = pod.containers.iter().enumerate().filter_map(|(i, c)| {
         Some((
-            Some(c.name),
+            Some((i, c.name)),
             c.security_context.as_ref()?.se_linux_options.as_ref()?,
         ))
     });
@@ -95,7 +98,8 @@ fn se_linux_options(pod: &Pod, allowed: &[&str]) -> Option<Outcome> {
         .into_iter()
         .chain(container_options)
     {
-        let faults = faults(options, allowed);
+        let faults = faults(options, owner_of(container.map(|(i, _)| i)), allowed);
+        let container = container.map(|(_, name)| name);
         if faults.is_empty() {
             continue;
         }

@@ -18,6 +18,7 @@ pub const CHECK: Check = Check {
 const REASON: &str = "seccompProfile";
 const POD_ANNOTATION: &str = "seccomp.security.alpha.kubernetes.io/pod";
 const CONTAINER_ANNOTATION_PREFIX: &str = "container.seccomp.security.alpha.kubernetes.io/";
+const TYPE_PATH: [&str; 3] = ["securityContext", "seccompProfile", "type"];
 
 pub fn valid_seccomp_type(profile_type: &str) -> bool {
     matches!(profile_type, "RuntimeDefault" | "Localhost")
@@ -60,7 +61,7 @@ fn seccomp_profile_baseline_v1_0(pod: &Pod) -> Option<Outcome> {
         if forbidden_texts.contains(&text) {
             continue;
         }
-        let fault = Fault::Annotation(annotation.entry);
+        let fault = Fault::Annotation { key: key.clone() };
         findings.push(Finding::new(
             annotation.at,
             REASON,
@@ -96,15 +97,11 @@ pub fn explicitly_bad<'p>(pod: &'p Pod) -> (Vec<String>, Vec<&'p str>, Vec<Findi
         setters.push("pod".to_string());
         values.push(profile.profile_type);
         let one = explicit_detail(&["pod".to_string()], &[profile.profile_type]);
-        findings.push(Finding::new(
-            profile.type_at,
-            REASON,
-            one,
-            Fault::Value(profile.field.entry),
-        ));
+        let fault = Fault::field(Owner::Pod, &TYPE_PATH);
+        findings.push(Finding::new(profile.type_at, REASON, one, fault));
     }
     let mut bad_containers = Vec::new();
-    for c in &pod.containers {
+    for (index, c) in pod.containers.iter().enumerate() {
         let profile = c
             .security_context
             .as_ref()
@@ -113,12 +110,8 @@ pub fn explicitly_bad<'p>(pod: &'p Pod) -> (Vec<String>, Vec<&'p str>, Vec<Findi
             bad_containers.push(c.name);
             values.push(profile.profile_type);
             let one = explicit_detail(&[containers(&[c.name])], &[profile.profile_type]);
-            findings.push(Finding::new(
-                profile.type_at,
-                REASON,
-                one,
-                Fault::Value(profile.field.entry),
-            ));
+            let fault = Fault::field(Owner::Container(index), &TYPE_PATH);
+            findings.push(Finding::new(profile.type_at, REASON, one, fault));
         }
     }
     if !bad_containers.is_empty() {

@@ -53,7 +53,10 @@ fn seccomp_profile_restricted_v1_19(pod: &Pod) -> Option<Outcome> {
         }
         implicitly_bad.push(c.name);
         let at = sc.map_or(c.anchor, |sc| sc.field.key);
-        let fault = Fault::MissingInContainer(index);
+        let fault = Fault::missing(
+            Owner::Container(index),
+            &["securityContext", "seccompProfile"],
+        );
         findings.push(Finding::new(at, REASON, implicit_detail(&[c.name]), fault));
     }
     forbidden(REASON, findings, || implicit_detail(&implicitly_bad))

@@ -94,10 +94,7 @@ fn sysctls(pod: &Pod, allowed: &[&[&str]]) -> Option<Outcome> {
     let findings = bad
         .iter()
         .map(|s| {
-            let fault = Fault::Item {
-                list: s.list,
-                item: s.item,
-            };
+            let fault = Fault::item(Owner::Pod, &["securityContext", "sysctls"], s.item);
             Finding::new(s.at, REASON, s.name.to_string(), fault)
         })
         .collect();

@@ -12,6 +12,7 @@ pub const CHECK: Check = Check {
 };
 
 const REASON: &str = "hostProcess";
+const PATH: [&str; 3] = ["securityContext", "windowsOptions", "hostProcess"];
 
 fn detail(setters: &[String]) -> String {
     format!(
@@ -25,16 +26,13 @@ fn windows_host_process_v1_0(pod: &Pod) -> Option<Outcome> {
     let bad_containers: Vec<&str> = pod
         .containers
         .iter()
-        .filter_map(|c| {
+        .enumerate()
+        .filter_map(|(index, c)| {
             let field = c.security_context.as_ref()?.windows_host_process?;
             field.value.then(|| {
                 let one = detail(&[containers(&[c.name])]);
-                findings.push(Finding::new(
-                    field.at,
-                    REASON,
-                    one,
-                    Fault::Value(field.entry),
-                ));
+                let fault = Fault::field(Owner::Container(index), &PATH);
+                findings.push(Finding::new(field.at, REASON, one, fault));
                 c.name
             })
         })
@@ -47,10 +45,8 @@ fn windows_host_process_v1_0(pod: &Pod) -> Option<Outcome> {
     if let Some(field) = pod_field.filter(|f| f.value) {
         setters.push("pod".to_string());
         let one = detail(&["pod".to_string()]);
-        findings.insert(
-            0,
-            Finding::new(field.at, REASON, one, Fault::Value(field.entry)),
-        );
+        let fault = Fault::field(Owner::Pod, &PATH);
+        findings.insert(0, Finding::new(field.at, REASON, one, fault));
     }
     if !bad_containers.is_empty() {
         setters.push(containers(&bad_containers));

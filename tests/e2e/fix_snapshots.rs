@@ -1,0 +1,186 @@
+//! What fix-all writes, exactly, for documents in different styles: the edits must look like a
+//! careful human's, in the document's own style.
+
+use podsec_lsp::analysis::analyze;
+use podsec_lsp::fix::fix_all;
+use podsec_lsp::resolve::{DocumentPlace, PartialPolicy, Resolver};
+use podsec_lsp::yaml::Document;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+fn fixed(text: &str) -> String {
+    let flags = podsec_lsp::cli::flag_policy(
+        Some(podsec_lsp::policy::Level::Restricted),
+        Some(podsec_lsp::policy::Version::Latest),
+    );
+    let namespaces: HashMap<String, _> = HashMap::new();
+    let settings = PartialPolicy::default();
+    let resolver = Resolver {
+        namespaces: &namespaces,
+        config: None,
+        flags: &flags,
+        settings: &settings,
+    };
+    let place = DocumentPlace {
+        path: Arc::new(PathBuf::from("snapshot.yaml")),
+        first_line: 0,
+    };
+    let mut analyze_one = |doc: &Document| analyze(doc, &place, &resolver).diagnostics;
+    fix_all(text, &mut analyze_one).text
+}
+
+#[test]
+fn block_style_two_spaces_indented_sequences() {
+    let input = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web   # the storefront
+spec:
+  template:
+    spec:
+      # Runs as the image's user.
+      containers:
+        - name: app
+          image: nginx:1.27
+
+          securityContext:
+            privileged: true   # needed? no
+            capabilities:
+              add: [NET_ADMIN, NET_BIND_SERVICE]
+            runAsUser: 0
+";
+    let expected = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web   # the storefront
+spec:
+  template:
+    spec:
+      # Runs as the image's user.
+      containers:
+        - name: app
+          image: nginx:1.27
+
+          securityContext:
+            privileged: false   # needed? no
+            capabilities:
+              add: [NET_BIND_SERVICE]
+              drop: [\"ALL\"]
+            allowPrivilegeEscalation: false
+      securityContext:
+        runAsNonRoot: true
+        seccompProfile:
+          type: RuntimeDefault
+";
+    assert_eq!(fixed(input), expected);
+}
+
+#[test]
+fn flow_style() {
+    let input = "\
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec: {hostPID: true, containers: [{name: app, image: x, securityContext: {capabilities: {drop: [NET_RAW]}}}]}
+";
+    let expected = "\
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec: {hostPID: false, containers: [{name: app, image: x, securityContext: {capabilities: {drop: [NET_RAW, ALL]}, allowPrivilegeEscalation: false}}], securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}}
+";
+    assert_eq!(fixed(input), expected);
+}
+
+#[test]
+fn four_space_indentation_and_flush_sequences() {
+    let input = "\
+apiVersion: batch/v1
+kind: Job
+metadata:
+    name: migrate
+spec:
+    template:
+        spec:
+            securityContext:
+                seccompProfile:
+                    type: Unconfined
+            containers:
+            - name: migrate
+              image: tool:2
+              securityContext:
+                  procMount: \"Unmasked\"
+";
+    let expected = "\
+apiVersion: batch/v1
+kind: Job
+metadata:
+    name: migrate
+spec:
+    template:
+        spec:
+            securityContext:
+                seccompProfile:
+                    type: RuntimeDefault
+                runAsNonRoot: true
+            containers:
+            - name: migrate
+              image: tool:2
+              securityContext:
+                  procMount: \"Default\"
+                  allowPrivilegeEscalation: false
+                  capabilities:
+                      drop: [\"ALL\"]
+";
+    assert_eq!(fixed(input), expected);
+}
+
+#[test]
+fn crlf_line_endings_stay_crlf() {
+    let input = "apiVersion: v1\r\nkind: Pod\r\nmetadata:\r\n  name: p\r\nspec:\r\n  containers:\r\n  - name: app\r\n    image: x\r\n";
+    let expected = "apiVersion: v1\r\nkind: Pod\r\nmetadata:\r\n  name: p\r\nspec:\r\n  containers:\r\n  - name: app\r\n    image: x\r\n    securityContext:\r\n      allowPrivilegeEscalation: false\r\n      capabilities:\r\n        drop: [\"ALL\"]\r\n  securityContext:\r\n    runAsNonRoot: true\r\n    seccompProfile:\r\n      type: RuntimeDefault\r\n";
+    assert_eq!(fixed(input), expected);
+}
+
+#[test]
+fn shared_anchors_are_not_edited_behind_the_authors_back() {
+    let input = "\
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+  containers:
+  - name: a
+    securityContext: &shared
+      allowPrivilegeEscalation: false
+      capabilities: {drop: [ALL]}
+      privileged: true
+  - name: b
+    securityContext: *shared
+";
+    // privileged sits in an anchor that container b reuses: no automatic fix.
+    assert_eq!(fixed(input), input);
+}
+
+#[test]
+fn suppressed_findings_are_not_fixed() {
+    let input = "\
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+  containers:
+  - name: a
+    securityContext:
+      allowPrivilegeEscalation: false
+      capabilities: {drop: [ALL]}
+      # podsec:ignore privileged -- the node agent needs it
+      privileged: true
+";
+    assert_eq!(fixed(input), input);
+}
