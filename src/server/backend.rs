@@ -39,8 +39,9 @@ async fn pull_settings(client: Client, session: Arc<Session>) {
         section: Some("podsec".to_string()),
     }];
     match client.configuration(items).await {
+        // A client with nothing to say answers null; the initialization options then stand.
         Ok(values) => {
-            if let Some(value) = values.first() {
+            if let Some(value) = values.first().filter(|v| !v.is_null()) {
                 session.set_settings(value);
             }
         }

@@ -53,12 +53,31 @@ struct OpenEntry {
     doc: OpenDocument,
 }
 
+/// Lock order: a document (an entry of `documents`) may be locked and then the workspace, never
+/// the other way round; the workspace's write lock is only taken with no document locked.
 pub struct Session {
     documents: DashMap<String, OpenEntry>,
     workspace: RwLock<Workspace>,
     protocol: RwLock<Protocol>,
     outgoing: UnboundedSender<Outgoing>,
     pub shut_down: AtomicBool,
+}
+
+/// What an open document contributes to the workspace.
+enum Declares {
+    Namespaces(Vec<crate::resolve::NamespaceDecl>),
+    /// The text of a `.podsec.yaml` buffer.
+    Config(String),
+}
+
+impl OpenEntry {
+    fn declares(&self) -> Declares {
+        if self.is_config {
+            Declares::Config(self.doc.text())
+        } else {
+            Declares::Namespaces(self.doc.declarations().cloned().collect())
+        }
+    }
 }
 
 /// Which workloads a change of the workspace affects.
@@ -130,8 +149,9 @@ impl Session {
             is_config,
             doc,
         };
-        let affected = self.after_edit(&entry);
+        let (path, declares) = (entry.path.clone(), entry.declares());
         self.documents.insert(key.clone(), entry);
+        let affected = self.after_edit(&path, declares);
         self.settle(&key, affected);
     }
 
@@ -142,7 +162,7 @@ impl Session {
         changes: Vec<lsp::TextDocumentContentChangeEvent>,
     ) {
         let encoding = self.protocol().encoding;
-        let affected = {
+        let (path, declares) = {
             let Some(mut entry) = self.documents.get_mut(uri.as_str()) else {
                 self.log(
                     MessageType::WARNING,
@@ -167,8 +187,10 @@ impl Session {
                 );
             }
             entry.doc.version = version;
-            self.after_edit(entry)
+            (entry.path.clone(), entry.declares())
         };
+        // The document's lock is released: the workspace is locked after documents, never before.
+        let affected = self.after_edit(&path, declares);
         self.settle(uri.as_str(), affected);
     }
 
@@ -206,21 +228,23 @@ impl Session {
     }
 
     /// After a document changed: what it now declares or configures, and what that affects.
-    fn after_edit(&self, entry: &OpenEntry) -> Affected {
-        if !entry.is_config {
-            let decls: Vec<_> = entry.doc.declarations().cloned().collect();
-            if self.workspace().buffer_namespaces(&entry.path) == Some(&decls) {
-                return Affected::Namespaces(Vec::new());
-            }
+    /// Takes the workspace's write lock, so no document may be locked by the caller.
+    fn after_edit(&self, path: &Path, declares: Declares) -> Affected {
+        if let Declares::Namespaces(decls) = &declares
+            && self.workspace().buffer_namespaces(path) == Some(decls)
+        {
+            return Affected::Namespaces(Vec::new());
         }
         let mut workspace = self.workspace_mut();
-        if entry.is_config {
-            let state = config_state(&entry.path, &entry.doc.text());
-            workspace.set_buffer_config(&entry.path, Some(state));
-            return Affected::All;
+        match declares {
+            Declares::Config(text) => {
+                workspace.set_buffer_config(path, Some(config_state(path, &text)));
+                Affected::All
+            }
+            Declares::Namespaces(decls) => {
+                Affected::Namespaces(workspace.set_buffer_namespaces(path, decls))
+            }
         }
-        let decls = entry.doc.declarations().cloned().collect();
-        Affected::Namespaces(workspace.set_buffer_namespaces(&entry.path, decls))
     }
 
     /// Re-analyses the workloads a workspace change affects in every open document, republishes
@@ -232,12 +256,13 @@ impl Session {
         {
             return republished;
         }
-        let workspace = self.workspace();
         for mut entry in self.documents.iter_mut() {
             let entry = &mut *entry;
             if entry.is_config {
                 continue;
             }
+            // Locked after the document, as everywhere.
+            let workspace = self.workspace();
             let selects = |r: &SegmentResult| {
                 r.workload
                     && match &affected {
