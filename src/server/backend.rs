@@ -20,7 +20,25 @@ pub struct Backend {
     session: Arc<Session>,
 }
 
+/// Parameters of `podsec/effectivePolicy`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EffectivePolicyParams {
+    pub text_document: TextDocumentIdentifier,
+    pub position: Option<Position>,
+}
+
 impl Backend {
+    /// `podsec/effectivePolicy`: the policy of the workload at a position, for status bars.
+    pub async fn effective_policy(
+        &self,
+        params: EffectivePolicyParams,
+    ) -> Result<serde_json::Value> {
+        Ok(self
+            .session
+            .effective_policy(&params.text_document.uri, params.position))
+    }
+
     pub fn new(
         client: Client,
         session: Arc<Session>,

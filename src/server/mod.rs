@@ -55,7 +55,9 @@ pub fn run() -> i32 {
             tokio::io::stdout(),
         ));
         let (service, socket) =
-            LspService::new(move |client| Backend::new(client, served, queue, frames));
+            LspService::build(move |client| Backend::new(client, served, queue, frames))
+                .custom_method("podsec/effectivePolicy", Backend::effective_policy)
+                .finish();
         Server::new(guarded_in, framework_out, socket)
             .serve(service)
             .await;

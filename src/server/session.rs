@@ -419,6 +419,77 @@ impl Session {
 
     // ----- requests ------------------------------------------------------------------------
 
+    /// The policy of the workload at `position` (or the file's first workload, or what a
+    /// workload without a namespace would get): for the editor's status bar.
+    pub fn effective_policy(
+        &self,
+        uri: &Uri,
+        position: Option<lsp::Position>,
+    ) -> serde_json::Value {
+        use crate::k8s::{Object, Reader, read_pod};
+        use crate::resolve::Resolution;
+        let Some(entry) = self.documents.get(uri.as_str()) else {
+            return serde_json::Value::Null;
+        };
+        let encoding = self.protocol().encoding;
+        let offset = position.map(|p| encoding.offset(entry.doc.rope(), p));
+        let segments = entry.doc.segments_between(0, usize::MAX);
+        let at_cursor = offset.and_then(|o| segments.iter().rposition(|s| s.start <= o));
+        let order = at_cursor.into_iter().chain(0..segments.len());
+        let workspace = self.workspace();
+        let config = workspace.config_for(&entry.path);
+        let flags = PartialPolicy::default();
+        let resolver = Resolver {
+            namespaces: &*workspace,
+            config: config.as_deref(),
+            flags: &flags,
+            settings: &workspace.settings,
+        };
+        let mut object_name = None;
+        let mut resolution = None;
+        for i in order {
+            let doc = yaml::parse(segments[i].text.clone());
+            let mut reader = Reader::new(&doc);
+            let Some(object) = Object::read(&mut reader) else {
+                continue;
+            };
+            let Some(pod) = read_pod(&mut reader, &object) else {
+                continue;
+            };
+            let namespace = object.namespace.map(|n| n.value);
+            object_name = Some((
+                format!(
+                    "{}/{}",
+                    object.kind.value,
+                    object.name.map_or("", |n| n.value)
+                ),
+                namespace.map(str::to_string),
+            ));
+            resolution = Some(resolver.resolve(namespace, pod.runtime_class_name.map(|r| r.value)));
+            break;
+        }
+        let resolution = resolution.unwrap_or_else(|| resolver.resolve(None, None));
+        let (object, namespace) = object_name.unzip();
+        match resolution {
+            Resolution::Exempt { reason, .. } => serde_json::json!({
+                "object": object, "namespace": namespace.flatten(), "exempt": reason,
+            }),
+            Resolution::Evaluate(policy) => {
+                let mode = |m: crate::resolve::Mode| {
+                    let p = policy.mode(m);
+                    serde_json::json!({"policy": p.policy.to_string(), "source": p.level_source.describe()})
+                };
+                serde_json::json!({
+                    "object": object,
+                    "namespace": namespace.flatten(),
+                    "enforce": mode(crate::resolve::Mode::Enforce),
+                    "warn": mode(crate::resolve::Mode::Warn),
+                    "audit": mode(crate::resolve::Mode::Audit),
+                })
+            }
+        }
+    }
+
     pub fn code_actions(
         &self,
         uri: &Uri,

@@ -595,3 +595,33 @@ fn fix_all_and_suppression_actions() {
     let left: Vec<_> = places(&after).into_iter().map(|p| p.2).collect();
     assert_eq!(left, ["suppression"]);
 }
+
+#[test]
+fn the_effective_policy_of_the_workload_at_the_cursor() {
+    let ws = baseline_workspace();
+    let mut client = LspClient::initialized(&ws.dir, &["utf-16"], Value::Null);
+    client.open(&ws.path("web-ns.yaml"), &namespace("web", "restricted"));
+    let text = format!(
+        "{POD}---\n{}",
+        POD.replace("name: web", "name: api\n  namespace: web")
+    );
+    let uri = client.open(&ws.path("pods.yaml"), &text);
+    client.diagnostics_until(&uri, |d| !d.is_empty());
+    let at = |line: u32| json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": 0}});
+    let first = client.request("podsec/effectivePolicy", at(2));
+    assert_eq!(first["object"], "Pod/web");
+    assert_eq!(first["enforce"]["policy"], "baseline:latest");
+    assert_eq!(
+        first["enforce"]["source"],
+        "defaults.enforce in .podsec.yaml"
+    );
+    assert_eq!(first["warn"]["policy"], "restricted:latest");
+    let second = client.request("podsec/effectivePolicy", at(14));
+    assert_eq!(second["object"], "Pod/api");
+    assert_eq!(second["namespace"], "web");
+    assert_eq!(second["enforce"]["policy"], "restricted:latest");
+    assert_eq!(
+        second["enforce"]["source"],
+        "label pod-security.kubernetes.io/enforce of Namespace \"web\""
+    );
+}
