@@ -50,6 +50,10 @@ impl Backend {
     }
 }
 
+/// How long the first diagnostics wait for the workspace scan and the client's settings; after
+/// that they are published with what is known, and republished when the rest arrives.
+const WARM_UP_LIMIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Asks the client for the `podsec` settings section.
 async fn pull_settings(client: Client, session: Arc<Session>) {
     let items = vec![ConfigurationItem {
@@ -203,20 +207,35 @@ impl LanguageServer for Backend {
         // Everything that waits on the client runs on its own, so that `exit` is never held up
         // by a request the client does not answer.
         let roots = self.session.roots();
+        let protocol = self.session.protocol();
+        let awaited = usize::from(!roots.is_empty()) + usize::from(protocol.pull_configuration);
+        self.session.warm_up(awaited);
+        if awaited > 0 {
+            let session = self.session.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(WARM_UP_LIMIT).await;
+                session.warmed_up(true);
+            });
+        }
         if !roots.is_empty() {
             let session = self.session.clone();
             tokio::spawn(async move {
                 if let Ok(index) = tokio::task::spawn_blocking(move || scan(&roots)).await {
                     session.apply_disk_index(index);
                 }
+                session.warmed_up(false);
             });
         }
-        let protocol = self.session.protocol();
         if protocol.watch_files {
             tokio::spawn(watch_files(self.client.clone(), self.session.clone()));
         }
         if protocol.pull_configuration {
-            tokio::spawn(pull_settings(self.client.clone(), self.session.clone()));
+            let session = self.session.clone();
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                pull_settings(client, session.clone()).await;
+                session.warmed_up(false);
+            });
         }
     }
 

@@ -21,7 +21,7 @@ use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::mpsc::UnboundedSender;
 use tower_lsp_server::ls_types::{self as lsp, MessageType, Uri};
 
@@ -60,6 +60,9 @@ pub struct Session {
     workspace: RwLock<Workspace>,
     protocol: RwLock<Protocol>,
     outgoing: UnboundedSender<Outgoing>,
+    /// How many answers (the workspace scan, the client's settings) publication still waits
+    /// for: diagnostics computed without them would flash and then change.
+    warming_up: Mutex<usize>,
     pub shut_down: AtomicBool,
 }
 
@@ -95,6 +98,7 @@ impl Session {
             workspace: RwLock::new(Workspace::default()),
             protocol: RwLock::new(Protocol::default()),
             outgoing,
+            warming_up: Mutex::new(0),
             shut_down: AtomicBool::new(false),
         }
     }
@@ -125,6 +129,33 @@ impl Session {
         let mut workspace = self.workspace_mut();
         *workspace = Workspace::new(roots);
         workspace.settings = settings;
+    }
+
+    /// Holds publication until `warmed_up` was called `pending` times (or with `all`).
+    pub fn warm_up(&self, pending: usize) {
+        *self.warming_up.lock().unwrap_or_else(|e| e.into_inner()) = pending;
+    }
+
+    /// One awaited answer arrived (or, with `all`, the wait is over): when nothing is awaited
+    /// any more, every open document is published.
+    pub fn warmed_up(&self, all: bool) {
+        {
+            let mut pending = self.warming_up.lock().unwrap_or_else(|e| e.into_inner());
+            if *pending == 0 {
+                return;
+            }
+            *pending = if all { 0 } else { *pending - 1 };
+            if *pending > 0 {
+                return;
+            }
+        }
+        for mut entry in self.documents.iter_mut() {
+            self.publish(&mut entry);
+        }
+    }
+
+    fn is_warming_up(&self) -> bool {
+        *self.warming_up.lock().unwrap_or_else(|e| e.into_inner()) > 0
     }
 
     pub fn roots(&self) -> Vec<PathBuf> {
@@ -331,6 +362,9 @@ impl Session {
     }
 
     fn publish(&self, entry: &mut OpenEntry) {
+        if self.is_warming_up() {
+            return;
+        }
         let encoding = self.protocol().encoding;
         let version = Some(entry.doc.version);
         let frame = if entry.is_config {

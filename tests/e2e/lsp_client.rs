@@ -204,6 +204,26 @@ impl LspClient {
         self.publication_until(uri, |_, d| accept(d))
     }
 
+    /// The next publication for `uri`, whatever it says: for tests of what is published first.
+    pub fn next_publication(&mut self, uri: &str) -> Vec<Value> {
+        if let Some(at) = self
+            .backlog
+            .iter()
+            .position(|m| publication(m, uri).is_some())
+        {
+            let message = self.backlog.remove(at).unwrap();
+            return publication(&message, uri).unwrap().1;
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let message = self.receive(deadline).expect("a publication");
+            if let Some((_, diagnostics)) = publication(&message, uri) {
+                return diagnostics;
+            }
+            self.backlog.push_back(message);
+        }
+    }
+
     fn publication_until(
         &mut self,
         uri: &str,

@@ -329,6 +329,36 @@ fn settings_come_from_initialization_options_and_configuration_changes() {
 }
 
 #[test]
+fn the_first_publication_already_knows_the_workspace_and_the_clients_settings() {
+    let ws = Scratch::new();
+    ws.write(
+        "namespaces.yaml",
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n  labels:\n    pod-security.kubernetes.io/enforce: baseline\n",
+    );
+    let mut client = LspClient::initialized(&ws.dir, &["utf-16"], Value::Null);
+    // Answered only once the documents below are open: without the wait, they would first be
+    // published under the built-in default (warn restricted) and then change.
+    client.settings = json!({"level": "restricted"});
+    let in_team = client.open(
+        &ws.path("team.yaml"),
+        &POD.replace("name: web", "name: web\n  namespace: team"),
+    );
+    let no_namespace = client.open(&ws.path("pod.yaml"), POD);
+    let first = client.next_publication(&in_team);
+    assert_eq!(
+        places(&first),
+        [(10, 18, "privileged".to_string())],
+        "baseline from the Namespace on disk: {first:#?}"
+    );
+    assert_eq!(first[0]["severity"], 1);
+    let first = client.next_publication(&no_namespace);
+    assert!(
+        first.len() > 1 && first.iter().all(|d| d["severity"] == 1),
+        "restricted, enforced, from the settings: {first:#?}"
+    );
+}
+
+#[test]
 fn hover_explains_a_flagged_field() {
     let ws = baseline_workspace();
     let mut client = LspClient::initialized(&ws.dir, &["utf-16"], Value::Null);
