@@ -38,9 +38,12 @@ struct Segment {
     start: usize,
     end: usize,
     first_line: u32,
-    result: SegmentResult,
-    /// The diagnostics as protocol JSON, and the first line they were written for.
-    published: Option<(u32, String)>,
+    /// Boxed: the segments of a large file are walked on every keystroke, and stay compact.
+    result: Box<SegmentResult>,
+    /// The diagnostics as protocol JSON, as last written.
+    published: String,
+    /// The first line `published` was written for; `None` once the results changed.
+    published_line: Option<u32>,
 }
 
 impl Segment {
@@ -49,8 +52,9 @@ impl Segment {
             start,
             end,
             first_line,
-            result,
-            published: None,
+            result: Box::new(result),
+            published: String::new(),
+            published_line: None,
         }
     }
 }
@@ -60,6 +64,8 @@ pub struct OpenDocument {
     pub version: i32,
     rope: Rope,
     segments: Vec<Segment>,
+    /// The last `published_json`.
+    published: Option<String>,
 }
 
 impl OpenDocument {
@@ -77,6 +83,7 @@ impl OpenDocument {
             version,
             rope,
             segments,
+            published: None,
         }
     }
 
@@ -89,16 +96,17 @@ impl OpenDocument {
     }
 
     /// Applies one change from `textDocument/didChange` and re-analyses what it touched.
+    /// Returns whether the Namespaces the document declares may have changed.
     pub fn apply_change(
         &mut self,
         range: Option<lsp::Range>,
         new_text: &str,
         encoding: Encoding,
         analyze: &mut Analyze<'_>,
-    ) {
+    ) -> bool {
         let Some(range) = range else {
             *self = OpenDocument::open(new_text, self.version, analyze);
-            return;
+            return true;
         };
         let a = encoding.offset(&self.rope, range.start);
         let b = encoding.offset(&self.rope, range.end);
@@ -147,25 +155,30 @@ impl OpenDocument {
 
         let old_pieces = split(&old_region);
         let new_pieces = split(&new_region);
-        let old_segments: Vec<Segment> = self.segments.drain(first..=last).collect();
         let edit = Edit {
             start: start - region_start,
             end: end - region_start,
             inserted: new_text.len(),
         };
+        // With the same number of segments before and after, each is compared with its old
+        // self, and the splice below moves nothing else (the segments after it stay in place).
+        let same_shape = old_pieces.len() == new_pieces.len();
+        let declared = |segments: &[Segment]| -> Vec<Option<NamespaceDecl>> {
+            segments.iter().map(|s| s.result.declares.clone()).collect()
+        };
+        let declared_before = declared(&self.segments[first..=last]);
         let mut replacements = Vec::with_capacity(new_pieces.len());
         for (k, piece) in new_pieces.iter().enumerate() {
             let text = &new_region[piece.start..piece.end];
             let absolute = region_start + piece.start;
             let first_line = self.rope.byte_to_line(absolute) as u32;
-            // With the same segments before and after, an unchanged one keeps its result.
-            let old =
-                (old_pieces.len() == new_pieces.len()).then(|| (&old_pieces[k], &old_segments[k]));
+            let old = same_shape.then(|| (&old_pieces[k], &mut self.segments[first + k]));
             let result = match old {
+                // Unchanged: it keeps its result.
                 Some((old_piece, old_segment))
                     if &old_region[old_piece.start..old_piece.end] == text =>
                 {
-                    old_segment.result.clone()
+                    *std::mem::take(&mut old_segment.result)
                 }
                 Some((old_piece, old_segment)) => {
                     let fresh = analyze(text, first_line);
@@ -178,20 +191,26 @@ impl OpenDocument {
                 }
                 None => analyze(text, first_line),
             };
-            replacements.push(Segment::new(
-                absolute,
-                region_start + piece.end,
-                first_line,
-                result,
-            ));
+            let mut replacement =
+                Segment::new(absolute, region_start + piece.end, first_line, result);
+            if same_shape {
+                // Kept to tell whether the publication changes.
+                replacement.published = std::mem::take(&mut self.segments[first + k].published);
+            }
+            replacements.push(replacement);
         }
+        if !same_shape {
+            self.published = None;
+        }
+        let declared_after = declared(&replacements);
         let after = first + replacements.len();
-        self.segments.splice(first..first, replacements);
+        self.segments.splice(first..=last, replacements);
         for segment in &mut self.segments[after..] {
             segment.start = (segment.start as isize + delta) as usize;
             segment.end = (segment.end as isize + delta) as usize;
             segment.first_line = (segment.first_line as i64 + line_delta) as u32;
         }
+        declared_before != declared_after
     }
 
     /// Re-analyses the segments `which` selects (their policy may have changed).
@@ -209,12 +228,12 @@ impl OpenDocument {
             let text = self.rope.byte_slice(segment.start..segment.end).to_string();
             let fresh = analyze(&text, segment.first_line);
             // A broken segment keeps its last good findings until it parses again.
-            self.segments[i].result = if fresh.complete {
+            *self.segments[i].result = if fresh.complete {
                 fresh
             } else {
                 keep_last_good(fresh, &self.segments[i].result, Edit::NONE, &text)
             };
-            self.segments[i].published = None;
+            self.segments[i].published_line = None;
             any = true;
         }
         any
@@ -228,27 +247,35 @@ impl OpenDocument {
             .flat_map(|s| s.result.diagnostics.iter().map(move |d| (s.first_line, d)))
     }
 
-    /// The diagnostics of each segment as JSON array elements (no brackets), written with
-    /// `write` only for segments whose results or first line changed since the last call.
-    pub fn published_json(&mut self, write: impl Fn(&Diagnostic, u32) -> String) -> Vec<&str> {
+    /// The diagnostics as the elements of a JSON array (no brackets). Segments are written with
+    /// `write` only when their results or first line changed since the last call, and the
+    /// whole is rebuilt only when one of them reads differently.
+    pub fn published_json(&mut self, write: impl Fn(&Diagnostic, u32) -> String) -> &str {
+        let mut changed = self.published.is_none();
         for segment in &mut self.segments {
-            let fresh =
-                matches!(&segment.published, Some((line, _)) if *line == segment.first_line);
-            if !fresh {
+            if segment.published_line != Some(segment.first_line) {
                 let json: Vec<String> = segment
                     .result
                     .diagnostics
                     .iter()
                     .map(|d| write(d, segment.first_line))
                     .collect();
-                segment.published = Some((segment.first_line, json.join(",")));
+                let json = json.join(",");
+                changed |= segment.published != json;
+                segment.published = json;
+                segment.published_line = Some(segment.first_line);
             }
         }
-        self.segments
-            .iter()
-            .filter_map(|s| s.published.as_ref().map(|(_, json)| json.as_str()))
-            .filter(|json| !json.is_empty())
-            .collect()
+        if changed {
+            let parts: Vec<&str> = self
+                .segments
+                .iter()
+                .map(|s| s.published.as_str())
+                .filter(|json| !json.is_empty())
+                .collect();
+            self.published = Some(parts.join(","));
+        }
+        self.published.as_deref().unwrap_or_default()
     }
 
     /// The Namespaces the document declares.

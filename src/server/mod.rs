@@ -52,7 +52,7 @@ pub fn run() -> i32 {
         let mux = tokio::spawn(output::multiplex(
             framework_in,
             own_frames,
-            tokio::io::stdout(),
+            output::raw_stdout(),
         ));
         let (service, socket) =
             LspService::build(move |client| Backend::new(client, served, queue, frames))

@@ -202,6 +202,7 @@ impl Session {
                 return;
             };
             let entry = &mut *entry;
+            let mut declarations_changed = false;
             {
                 let workspace = self.workspace();
                 self.with_analyzer(
@@ -210,18 +211,26 @@ impl Session {
                     entry.is_config,
                     |analyze| {
                         for change in &changes {
-                            entry
-                                .doc
-                                .apply_change(change.range, &change.text, encoding, analyze);
+                            declarations_changed |= entry.doc.apply_change(
+                                change.range,
+                                &change.text,
+                                encoding,
+                                analyze,
+                            );
                         }
                     },
                 );
             }
             entry.doc.version = version;
-            (entry.path.clone(), entry.declares())
+            // Most keystrokes leave the document's Namespaces alone: nothing else to look at.
+            let declares = (entry.is_config || declarations_changed).then(|| entry.declares());
+            (entry.path.clone(), declares)
         };
         // The document's lock is released: the workspace is locked after documents, never before.
-        let affected = self.after_edit(&path, declares);
+        let affected = match declares {
+            Some(declares) => self.after_edit(&path, declares),
+            None => Affected::Namespaces(Vec::new()),
+        };
         self.settle(uri.as_str(), affected);
     }
 
@@ -381,7 +390,8 @@ impl Session {
             let json = entry.doc.published_json(|d, first_line| {
                 diagnostic_json(&convert::diagnostic(d, first_line, encoding))
             });
-            publish_frame(&entry.uri, version, &json)
+            let elements: &[&str] = if json.is_empty() { &[] } else { &[json] };
+            publish_frame(&entry.uri, version, elements)
         };
         self.send(Outgoing::Publish {
             uri: entry.uri.clone(),
