@@ -172,10 +172,8 @@ impl LanguageServer for Backend {
             .as_ref()
             .map(read_settings)
             .unwrap_or_default();
-        for problem in problems {
-            self.session.log(MessageType::ERROR, problem);
-        }
         self.session.initialize(protocol, roots, settings);
+        self.session.report_settings_problems(problems);
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(encoding.kind()),

@@ -285,6 +285,20 @@ impl OpenDocument {
             .filter_map(|s| s.result.declares.as_ref())
     }
 
+    /// The texts of the segments holding workloads, starting with the one at byte `near`.
+    pub fn workload_texts(&self, near: Option<usize>) -> impl Iterator<Item = String> + '_ {
+        let at = near.map(|o| {
+            self.segments
+                .partition_point(|s| s.start <= o)
+                .saturating_sub(1)
+        });
+        at.into_iter()
+            .chain((0..self.segments.len()).filter(move |&i| Some(i) != at))
+            .map(|i| &self.segments[i])
+            .filter(|s| s.result.workload)
+            .map(|s| self.rope.byte_slice(s.start..s.end).to_string())
+    }
+
     /// The segments that overlap bytes `start..=end`, with their text.
     pub fn segments_between(&self, start: usize, end: usize) -> Vec<SegmentView<'_>> {
         self.segments

@@ -63,6 +63,8 @@ pub struct Session {
     /// How many answers (the workspace scan, the client's settings) publication still waits
     /// for: diagnostics computed without them would flash and then change.
     warming_up: Mutex<usize>,
+    /// The problems with the settings last shown to the user.
+    settings_problems: Mutex<Vec<String>>,
     pub shut_down: AtomicBool,
 }
 
@@ -99,6 +101,7 @@ impl Session {
             protocol: RwLock::new(Protocol::default()),
             outgoing,
             warming_up: Mutex::new(0),
+            settings_problems: Mutex::new(Vec::new()),
             shut_down: AtomicBool::new(false),
         }
     }
@@ -447,9 +450,7 @@ impl Session {
 
     pub fn set_settings(&self, value: &serde_json::Value) {
         let (settings, problems) = super::settings::read_settings(value);
-        for problem in problems {
-            self.send(Outgoing::Show(MessageType::ERROR, problem));
-        }
+        self.report_settings_problems(problems);
         let changed = {
             let mut workspace = self.workspace_mut();
             let changed = workspace.settings != settings;
@@ -461,25 +462,40 @@ impl Session {
         }
     }
 
+    /// Shows what was wrong with the settings, once: clients send the same settings again
+    /// (initialization options, then a configuration pull, then a change notification).
+    pub fn report_settings_problems(&self, problems: Vec<String>) {
+        let mut reported = self
+            .settings_problems
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if *reported == problems {
+            return;
+        }
+        for problem in &problems {
+            self.send(Outgoing::Show(MessageType::ERROR, problem.clone()));
+        }
+        *reported = problems;
+    }
+
     // ----- requests ------------------------------------------------------------------------
 
     /// The policy of the workload at `position` (or the file's first workload, or what a
-    /// workload without a namespace would get): for the editor's status bar.
+    /// workload without a namespace would get): for the editor's status bar. Each mode says
+    /// what set its level and its version, with where when that is a file.
     pub fn effective_policy(
         &self,
         uri: &Uri,
         position: Option<lsp::Position>,
     ) -> serde_json::Value {
         use crate::k8s::{Object, Reader, read_pod};
-        use crate::resolve::Resolution;
+        use crate::resolve::{Mode, Resolution, Source};
+        use serde_json::json;
         let Some(entry) = self.documents.get(uri.as_str()) else {
             return serde_json::Value::Null;
         };
         let encoding = self.protocol().encoding;
-        let offset = position.map(|p| encoding.offset(entry.doc.rope(), p));
-        let segments = entry.doc.segments_between(0, usize::MAX);
-        let at_cursor = offset.and_then(|o| segments.iter().rposition(|s| s.start <= o));
-        let order = at_cursor.into_iter().chain(0..segments.len());
+        let near = position.map(|p| encoding.offset(entry.doc.rope(), p));
         let workspace = self.workspace();
         let config = workspace.config_for(&entry.path);
         let flags = PartialPolicy::default();
@@ -489,46 +505,51 @@ impl Session {
             flags: &flags,
             settings: &workspace.settings,
         };
-        let mut object_name = None;
-        let mut resolution = None;
-        for i in order {
-            let doc = yaml::parse(segments[i].text.clone());
+        // Only segments known to hold a workload are parsed, the one at the cursor first.
+        let workload = entry.doc.workload_texts(near).find_map(|text| {
+            let doc = yaml::parse(text);
             let mut reader = Reader::new(&doc);
-            let Some(object) = Object::read(&mut reader) else {
-                continue;
-            };
-            let Some(pod) = read_pod(&mut reader, &object) else {
-                continue;
-            };
+            let object = Object::read(&mut reader)?;
+            let pod = read_pod(&mut reader, &object)?;
             let namespace = object.namespace.map(|n| n.value);
-            object_name = Some((
-                format!(
-                    "{}/{}",
-                    object.kind.value,
-                    object.name.map_or("", |n| n.value)
-                ),
-                namespace.map(str::to_string),
-            ));
-            resolution = Some(resolver.resolve(namespace, pod.runtime_class_name.map(|r| r.value)));
-            break;
-        }
-        let resolution = resolution.unwrap_or_else(|| resolver.resolve(None, None));
-        let (object, namespace) = object_name.unzip();
+            let name = format!(
+                "{}/{}",
+                object.kind.value,
+                object.name.map_or("", |n| n.value)
+            );
+            let resolution = resolver.resolve(namespace, pod.runtime_class_name.map(|r| r.value));
+            Some((name, namespace.map(str::to_string), resolution))
+        });
+        let (object, namespace, resolution) = match workload {
+            Some((name, namespace, resolution)) => (Some(name), namespace, resolution),
+            None => (None, None, resolver.resolve(None, None)),
+        };
+        let location = |l: &crate::resolve::Location| convert::location(l, encoding);
+        let source = |s: &Source| json!({"description": s.describe(), "location": s.location().and_then(location)});
         match resolution {
-            Resolution::Exempt { reason, .. } => serde_json::json!({
-                "object": object, "namespace": namespace.flatten(), "exempt": reason,
+            Resolution::Exempt {
+                reason,
+                location: at,
+            } => json!({
+                "object": object, "namespace": namespace, "exempt": reason,
+                "location": location(&at),
             }),
             Resolution::Evaluate(policy) => {
-                let mode = |m: crate::resolve::Mode| {
+                let mode = |m: Mode| {
                     let p = policy.mode(m);
-                    serde_json::json!({"policy": p.policy.to_string(), "source": p.level_source.describe()})
+                    json!({
+                        "policy": p.policy.to_string(),
+                        "source": p.level_source.describe(),
+                        "level": source(&p.level_source),
+                        "version": source(&p.version_source),
+                    })
                 };
-                serde_json::json!({
+                json!({
                     "object": object,
-                    "namespace": namespace.flatten(),
-                    "enforce": mode(crate::resolve::Mode::Enforce),
-                    "warn": mode(crate::resolve::Mode::Warn),
-                    "audit": mode(crate::resolve::Mode::Audit),
+                    "namespace": namespace,
+                    "enforce": mode(Mode::Enforce),
+                    "warn": mode(Mode::Warn),
+                    "audit": mode(Mode::Audit),
                 })
             }
         }

@@ -272,6 +272,14 @@ impl LspClient {
         }
     }
 
+    /// Takes the messages with `method` received so far (and not yet looked at).
+    pub fn take_messages(&mut self, method: &str) -> Vec<Value> {
+        let (taken, kept): (Vec<Value>, Vec<Value>) =
+            self.backlog.drain(..).partition(|m| m["method"] == method);
+        self.backlog = kept.into();
+        taken
+    }
+
     pub fn shutdown(mut self) -> i32 {
         self.request("shutdown", Value::Null);
         self.notify("exit", Value::Null);

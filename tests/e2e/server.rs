@@ -329,6 +329,30 @@ fn settings_come_from_initialization_options_and_configuration_changes() {
 }
 
 #[test]
+fn a_bad_setting_is_shown_once_however_often_the_client_repeats_it() {
+    let ws = Scratch::new();
+    let mut client = LspClient::initialized(&ws.dir, &["utf-16"], json!({"level": "strict"}));
+    client.settings = json!({"level": "strict"});
+    let pod = client.open(&ws.path("pod.yaml"), POD);
+    client.diagnostics_until(&pod, |d| !d.is_empty());
+    client.notify("workspace/didChangeConfiguration", json!({"settings": {}}));
+    // A good value then clears the way for the same bad value to be shown again.
+    client.settings = json!({"level": "baseline"});
+    client.notify("workspace/didChangeConfiguration", json!({"settings": {}}));
+    client.diagnostics_until(&pod, |d| d.iter().any(|d| d["severity"] == 1));
+    let shown = client.take_messages("window/showMessage");
+    assert_eq!(shown.len(), 1, "{shown:#?}");
+    assert_eq!(shown[0]["params"]["type"], 1);
+    assert_eq!(
+        shown[0]["params"]["message"],
+        "podsec.level \"strict\": must be one of privileged, baseline, restricted; the setting is ignored"
+    );
+    client.settings = json!({"level": "strict"});
+    client.notify("workspace/didChangeConfiguration", json!({"settings": {}}));
+    client.expect_message(|m| m["method"] == "window/showMessage");
+}
+
+#[test]
 fn the_first_publication_already_knows_the_workspace_and_the_clients_settings() {
     let ws = Scratch::new();
     ws.write(
@@ -653,5 +677,27 @@ fn the_effective_policy_of_the_workload_at_the_cursor() {
     assert_eq!(
         second["enforce"]["source"],
         "label pod-security.kubernetes.io/enforce of Namespace \"web\""
+    );
+    // Where each part came from, to jump to: the label's line, the config's line.
+    let level = &second["enforce"]["level"];
+    assert!(
+        level["location"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("/web-ns.yaml")
+    );
+    assert_eq!(level["location"]["range"]["start"]["line"], 5);
+    assert_eq!(
+        second["enforce"]["version"]["description"],
+        "PSA's default for an unset mode"
+    );
+    assert!(second["enforce"]["version"]["location"].is_null());
+    let warn = &second["warn"]["level"];
+    assert_eq!(warn["description"], "defaults.warn in .podsec.yaml");
+    assert!(
+        warn["location"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("/.podsec.yaml")
     );
 }
