@@ -60,9 +60,11 @@ pub fn analyze(doc: &Document, place: &DocumentPlace, resolver: &Resolver<'_>) -
             ProblemKind::Limit => Code::AnalysisLimit,
             ProblemKind::Warning => Code::YamlWarning,
         };
+        // A document podsec stopped analysing is unchecked: like one that does not parse, it
+        // must not pass CI quietly.
         let severity = match problem.kind {
-            ProblemKind::Syntax => Severity::Error,
-            ProblemKind::Limit | ProblemKind::Warning => Severity::Warning,
+            ProblemKind::Syntax | ProblemKind::Limit => Severity::Error,
+            ProblemKind::Warning => Severity::Warning,
         };
         out.push(problem.span, severity, code, problem.message.clone());
     }

@@ -21,6 +21,24 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use tower_lsp_server::{LspService, Server};
 
+/// The `publishDiagnostics` frame of a document's diagnostics (each with the line its YAML
+/// document starts on), serialized as the server serializes it; for benchmarks.
+pub fn publication_frame(
+    uri: &str,
+    diagnostics: &[(u32, &crate::analysis::Diagnostic)],
+    encoding: Encoding,
+) -> Option<Vec<u8>> {
+    let uri = uri.parse().ok()?;
+    let json: Vec<String> = diagnostics
+        .iter()
+        .map(|(first_line, d)| {
+            output::diagnostic_json(&convert::diagnostic(d, *first_line, encoding))
+        })
+        .collect();
+    let elements: Vec<&str> = json.iter().map(String::as_str).collect();
+    Some(output::publish_frame(&uri, Some(1), &elements))
+}
+
 /// Serves LSP on stdin and stdout until the client says `exit`. Returns the exit status: 0 if
 /// `shutdown` came first, 1 otherwise (as the protocol asks).
 pub fn run() -> i32 {

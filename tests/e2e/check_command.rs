@@ -260,6 +260,9 @@ fn hostile_documents_are_bounded_and_say_where_analysis_stopped() {
         assert_eq!(finding(deep).0, "analysis-limit");
         assert!(finding(deep).1.contains("nesting deeper than 512 levels"));
     }
+    // An unchecked document fails the check, as one that does not parse does.
+    let (status, _, _) = run(&["check", "deep-flow.yaml"], &scratch.dir);
+    assert_eq!(status, 1);
     assert_eq!(finding("long-line.yaml").0, "hostNamespaces");
 }
 
