@@ -432,7 +432,9 @@ impl Session {
                 all = true;
                 continue;
             }
-            let text = if change.typ == lsp::FileChangeType::DELETED {
+            let text = if change.typ == lsp::FileChangeType::DELETED
+                || !self.workspace().may_read(&path)
+            {
                 None
             } else {
                 read_small_file(&path)

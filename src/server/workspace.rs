@@ -27,6 +27,8 @@ pub enum ConfigState {
 #[derive(Default)]
 pub struct Workspace {
     pub roots: Vec<PathBuf>,
+    /// The roots with symbolic links resolved: what may be read from disk lies under them.
+    real_roots: Vec<PathBuf>,
     /// Namespaces declared by files on disk, by file.
     disk_namespaces: BTreeMap<PathBuf, Vec<NamespaceDecl>>,
     /// Namespaces declared by open buffers, by the buffer's path (or URI when it has none);
@@ -49,10 +51,22 @@ impl NamespaceLookup for Workspace {
 
 impl Workspace {
     pub fn new(roots: Vec<PathBuf>) -> Workspace {
+        let real_roots = roots
+            .iter()
+            .filter_map(|r| std::fs::canonicalize(r).ok())
+            .collect();
         Workspace {
             roots,
+            real_roots,
             ..Workspace::default()
         }
+    }
+
+    /// Whether `path` is a file the server may read: one that, symbolic links followed, lies
+    /// in a workspace folder. Nothing is read from disk without workspace folders.
+    pub fn may_read(&self, path: &Path) -> bool {
+        std::fs::canonicalize(path)
+            .is_ok_and(|real| self.real_roots.iter().any(|root| real.starts_with(root)))
     }
 
     /// Sets what an open buffer declares (an open buffer hides its file on disk); returns the
@@ -157,7 +171,7 @@ impl Workspace {
     pub fn config_for(&self, file: &Path) -> Option<Arc<Config>> {
         let dir = file.parent()?;
         for folder in dir.ancestors() {
-            if !self.roots.is_empty() && !self.roots.iter().any(|r| folder.starts_with(r)) {
+            if !self.roots.iter().any(|r| folder.starts_with(r)) {
                 break;
             }
             let candidate = folder.join(CONFIG_FILE_NAME);
@@ -168,7 +182,11 @@ impl Workspace {
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .entry(candidate.clone())
-                    .or_insert_with(|| read_config(&candidate))
+                    .or_insert_with(|| {
+                        self.may_read(&candidate)
+                            .then(|| read_config(&candidate))
+                            .flatten()
+                    })
                     .clone(),
             };
             match state {

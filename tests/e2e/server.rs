@@ -701,3 +701,27 @@ fn the_effective_policy_of_the_workload_at_the_cursor() {
             .ends_with("/.podsec.yaml")
     );
 }
+
+#[test]
+fn nothing_outside_the_workspace_folders_is_read_even_through_symbolic_links() {
+    let outside = Scratch::new();
+    let ns = outside.write("ns.yaml", &namespace("on-disk", "restricted"));
+    let config = outside.write(".podsec.yaml", "defaults: {enforce: restricted}\n");
+    let ws = Scratch::new();
+    std::fs::create_dir_all(ws.path("apps")).unwrap();
+    std::os::unix::fs::symlink(&ns, ws.path("linked-ns.yaml")).unwrap();
+    std::os::unix::fs::symlink(&config, ws.path("apps/.podsec.yaml")).unwrap();
+    let mut client = LspClient::initialized(&ws.dir, &["utf-16"], Value::Null);
+    // Were either file read, deployment a would be enforced (errors), not warned about.
+    let only_warnings = |d: &[Value]| !d.is_empty() && d.iter().all(|d| d["severity"] == 2);
+    let app = client.open(&ws.path("apps/app.yaml"), APP);
+    client.diagnostics_until(&app, only_warnings);
+    // A watcher's notification about a file outside changes nothing either.
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&ns), "type": 2}]}),
+    );
+    client.edit(&app, [0, 0, 0, 0], "# edited\n");
+    let diagnostics = client.settled(&app);
+    assert!(only_warnings(&diagnostics), "{diagnostics:#?}");
+}
