@@ -28,13 +28,21 @@ pub fn check_main(args: Vec<OsString>) -> i32 {
     let flags = flag_policy(args.level, args.version);
     if args.fix {
         match fix(&args.paths, &flags) {
-            Ok(summary) => eprintln!(
-                "Fixed {} problem{} in {} file{}.",
-                summary.fixes,
-                if summary.fixes == 1 { "" } else { "s" },
-                summary.files,
-                if summary.files == 1 { "" } else { "s" }
-            ),
+            Ok(summary) => {
+                for link in &summary.links_skipped {
+                    eprintln!(
+                        "warning: {}: not fixed, a symbolic link (name the file itself to fix it)",
+                        link.display()
+                    );
+                }
+                eprintln!(
+                    "Fixed {} problem{} in {} file{}.",
+                    summary.fixes,
+                    if summary.fixes == 1 { "" } else { "s" },
+                    summary.files,
+                    if summary.files == 1 { "" } else { "s" }
+                )
+            }
             Err(reason) => {
                 eprintln!("error: {reason}");
                 return 2;

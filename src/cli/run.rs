@@ -98,6 +98,8 @@ pub fn check(paths: &[PathBuf], flags: &PartialPolicy) -> Result<Report, String>
 pub struct FixSummary {
     pub fixes: usize,
     pub files: usize,
+    /// Symbolic links met in a folder, whose files were not rewritten.
+    pub links_skipped: Vec<PathBuf>,
 }
 
 /// Rewrites every file under `paths` with the preferred fixes of its violations (documents
@@ -127,6 +129,12 @@ pub fn fix(paths: &[PathBuf], flags: &PartialPolicy) -> Result<FixSummary, Strin
             let result = crate::fix::fix_all(&text[segment.start..segment.end], &mut analyze_one);
             count += result.applied.len();
             fixed.push_str(&result.text);
+        }
+        // Writing through a link met in a folder could change a file outside the paths given.
+        let found_in_folder = !paths.contains(path);
+        if count > 0 && found_in_folder && path.is_symlink() {
+            summary.links_skipped.push(path.clone());
+            continue;
         }
         if count > 0 {
             std::fs::write(path, &fixed)

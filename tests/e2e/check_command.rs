@@ -294,3 +294,31 @@ fn fix_rewrites_files_with_the_safe_fixes_and_reports_what_remains() {
     let (_, _, stderr) = run(&["check", "--fix"], &scratch.dir);
     assert_eq!(stderr.trim(), "Fixed 0 problems in 0 files.");
 }
+
+#[test]
+fn fix_does_not_write_through_a_symbolic_link_met_in_a_folder() {
+    let outside = Scratch::new();
+    let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    securityContext: {privileged: true}\n";
+    let target = outside.write("pod.yaml", text);
+    let scratch = Scratch::new();
+    std::os::unix::fs::symlink(&target, scratch.path("linked.yaml")).unwrap();
+    let (status, stdout, stderr) = run(&["check", "--fix", "--level", "baseline"], &scratch.dir);
+    assert!(
+        stderr.contains("./linked.yaml: not fixed, a symbolic link"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), text);
+    assert_eq!(status, 1, "{stdout}");
+    // Named on the command line, it is the user's choice.
+    let (status, _, stderr) = run(
+        &["check", "--fix", "--level", "baseline", "linked.yaml"],
+        &scratch.dir,
+    );
+    assert_eq!(stderr.trim(), "Fixed 1 problem in 1 file.");
+    assert_eq!(status, 0);
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap()
+            .contains("privileged: false")
+    );
+}
