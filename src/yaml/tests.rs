@@ -1,6 +1,7 @@
 //! The parser against granit-parser, a YAML 1.2 parser that passes the YAML test suite: both
 //! must build the same tree from every input where YAML 1.2 and libyaml agree.
 
+use super::tree::Tag;
 use super::{Document, NodeId, NodeKind, ProblemKind, ScalarStyle, parse};
 use granit_parser::{Event, Parser as Granit, ScalarStyle as GStyle};
 use std::collections::HashMap;
@@ -283,6 +284,59 @@ fn spans_point_at_the_text() {
     assert_eq!(doc.slice(doc.node(meta.value).span), "name: app");
     assert_eq!(doc.comments().len(), 1);
     assert_eq!(doc.slice(doc.comments()[0]), "# c");
+}
+
+#[test]
+fn problem_spans_are_whole_characters_inside_the_text() {
+    // Found by fuzzing: an error "at the next character" at the end of the text or before a
+    // multi-byte character.
+    for text in ["&", "&é", "a: !<x>é", "*", "key: &a\u{1F642}"] {
+        let doc = parse(text.to_string());
+        assert!(!doc.problems().is_empty(), "{text:?}");
+        for problem in doc.problems() {
+            let range = problem.span.range();
+            assert!(text.get(range.clone()).is_some(), "{text:?}: {problem:?}");
+        }
+    }
+}
+
+#[test]
+fn an_empty_node_sits_after_its_properties() {
+    // Found by fuzzing: the null after `key: &anchor` started before its own anchor, so a
+    // fix filling it in wrote the value in front of the anchor.
+    let doc = parse("key: &anchor\nother: !!str\n".to_string());
+    let root = doc.root().unwrap();
+    for (key, props) in [("key", "&anchor"), ("other", "!!str")] {
+        let value = doc.node(doc.get(root, key).unwrap().value);
+        assert!(value.span.is_empty());
+        let props_start = value.props_start as usize;
+        assert_eq!(&doc.text()[props_start..value.span.start as usize], props);
+    }
+}
+
+#[test]
+fn properties_on_the_line_before_an_implicit_key_belong_to_its_mapping() {
+    // Found by fuzzing (it underflowed a column). As libyaml: the anchor on the line before
+    // goes to the mapping, the tag on the key's line to the key.
+    let doc = parse("&anchor\n!!str key: value\n".to_string());
+    assert!(doc.problems().is_empty(), "{:?}", doc.problems());
+    let root = doc.root().unwrap();
+    assert_eq!(doc.node(root).props_start, 0);
+    let key = doc.node(doc.get(root, "key").unwrap().key);
+    assert_eq!((key.props_start, key.tag), (8, Tag::Str));
+    // On the key's own line too, at the start of a document or after `key:` on a new line.
+    for text in [
+        "!!str key: value\n",
+        "&a key: value\n",
+        "top: &m\n  !!str key: value\n",
+    ] {
+        let doc = parse(text.to_string());
+        assert!(doc.problems().is_empty(), "{text:?}: {:?}", doc.problems());
+    }
+    // Not a key: the node gets both.
+    let doc = parse("&anchor\n!!str value\n".to_string());
+    let node = doc.node(doc.root().unwrap());
+    assert_eq!((node.props_start, node.tag), (0, Tag::Str));
 }
 
 #[test]

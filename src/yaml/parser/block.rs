@@ -28,8 +28,9 @@ impl<'t> Parser<'t> {
     ) -> PResult<NodeId> {
         let after_indicator = self.pos;
         let mut props = Props::default();
-        let mut props_line = usize::MAX;
         let mut fresh_line = at_line_start;
+        // Whether this line starts with properties: an implicit key may start there.
+        let mut line_starts_with_props = false;
         loop {
             if !fresh_line {
                 // After `-`, `?` or an explicit `:`, libyaml refuses tabs before the content.
@@ -54,17 +55,17 @@ impl<'t> Parser<'t> {
                     return self.empty_node(after_indicator, props);
                 }
                 fresh_line = true;
+                line_starts_with_props = false;
                 continue;
             }
             if matches!(self.peek(), b'&' | b'!') {
+                line_starts_with_props |= fresh_line;
                 self.property(&mut props)?;
-                props_line = self.line_start;
                 fresh_line = false;
                 continue;
             }
             break;
         }
-        let on_props_line = !props.is_empty() && props_line == self.line_start;
         // Compact collections may start on the indicator's line only in some contexts, and
         // never right after properties on the same line.
         let may_open_collection = fresh_line || (ctx.allows_compact() && props.is_empty());
@@ -100,17 +101,13 @@ impl<'t> Parser<'t> {
         }
         // An inline node: a scalar, an alias or a flow collection, possibly the first key of a
         // mapping that starts here. Properties on the key's line belong to the key.
-        let (node_props, mapping_props) = if on_props_line {
-            (props, Props::default())
-        } else {
-            (Props::default(), props)
-        };
+        let (node_props, mapping_props) = props.split_at(self.line_start);
         let key_col = node_props.start.map_or(col, |s| s - self.line_start);
         let node = self.inline_block_node(node_props)?;
         let after_node = self.mark();
         self.skip_blanks();
         if self.peek() == b':' && self.next_is_blank_or_end() {
-            if !(fresh_line || ctx.allows_compact()) {
+            if !(fresh_line || line_starts_with_props || ctx.allows_compact()) {
                 return Err(self.fail(
                     self.pos,
                     self.pos + 1,
@@ -132,10 +129,11 @@ impl<'t> Parser<'t> {
         Ok(node)
     }
 
-    /// An empty node (YAML null) where a value could have been; the position is not moved back.
+    /// An empty node (YAML null) where a value could have been, after its properties if it
+    /// has some; the position is not moved back.
     fn empty_node(&mut self, at: usize, props: Props) -> PResult<NodeId> {
         self.push_node(
-            Span::empty(at),
+            Span::empty(props.end.unwrap_or(at)),
             props,
             NodeKind::Scalar {
                 style: ScalarStyle::Plain,

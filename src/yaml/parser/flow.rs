@@ -256,7 +256,7 @@ impl<'t> Parser<'t> {
 
     fn empty_at_with(&mut self, at: usize, props: Props) -> PResult<NodeId> {
         self.push_node(
-            Span::empty(at),
+            Span::empty(props.end.map_or(at, |end| end.max(at))),
             props,
             NodeKind::Scalar {
                 style: ScalarStyle::Plain,

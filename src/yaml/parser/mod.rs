@@ -77,13 +77,49 @@ pub(super) struct Mark {
 pub(super) struct Props {
     /// Where the first property starts.
     start: Option<usize>,
-    anchor: Option<Span>,
-    tag: Option<Tag>,
+    /// Where the last property ends: an empty node with properties sits there.
+    end: Option<usize>,
+    /// The anchor's name, and the whole `&name`.
+    anchor: Option<(Span, Span)>,
+    /// The tag, and the whole `!tag`.
+    tag: Option<(Tag, Span)>,
 }
 
 impl Props {
     fn is_empty(&self) -> bool {
         self.start.is_none()
+    }
+
+    fn include(&mut self, whole: Span) {
+        let (start, end) = (whole.start as usize, whole.end as usize);
+        self.start = Some(self.start.map_or(start, |s| s.min(start)));
+        self.end = Some(self.end.map_or(end, |e| e.max(end)));
+    }
+
+    /// Splits properties at a line start: those from `line_start` on, and those before it.
+    /// Before an implicit key, the first belong to the key and the others to its mapping.
+    fn split_at(self, line_start: usize) -> (Props, Props) {
+        let (mut on_line, mut before) = (Props::default(), Props::default());
+        let side = |whole: Span| whole.start as usize >= line_start;
+        if let Some((name, whole)) = self.anchor {
+            let props = if side(whole) {
+                &mut on_line
+            } else {
+                &mut before
+            };
+            props.anchor = Some((name, whole));
+            props.include(whole);
+        }
+        if let Some((tag, whole)) = self.tag {
+            let props = if side(whole) {
+                &mut on_line
+            } else {
+                &mut before
+            };
+            props.tag = Some((tag, whole));
+            props.include(whole);
+        }
+        (on_line, before)
     }
 }
 
@@ -377,9 +413,20 @@ impl<'t> Parser<'t> {
     }
 
     fn fail_at(&mut self, span: Span, kind: ProblemKind, message: &str) -> Stop {
+        // Spans like `pos..pos + 1` name "the next character": widened to whole characters
+        // and kept inside the text, as everything that slices a problem's span expects.
+        let text = self.text;
+        let mut start = (span.start as usize).min(text.len());
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (span.end as usize).clamp(start, text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
         self.problems.push(Problem {
             kind,
-            span,
+            span: Span::new(start, end),
             message: message.to_string(),
         });
         Stop
@@ -398,10 +445,10 @@ impl<'t> Parser<'t> {
         self.nodes.push(Node {
             span,
             props_start: props.start.map_or(span.start, |s| s as u32),
-            tag: props.tag.unwrap_or(Tag::None),
+            tag: props.tag.map_or(Tag::None, |(tag, _)| tag),
             kind,
         });
-        if let Some(anchor) = props.anchor {
+        if let Some((anchor, _)) = props.anchor {
             self.define_anchor(anchor, id);
         }
         Ok(id)

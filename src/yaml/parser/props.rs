@@ -8,18 +8,20 @@ impl<'t> Parser<'t> {
     /// Reads one property at `&` or `!` into `props`.
     pub(super) fn property(&mut self, props: &mut Props) -> PResult<()> {
         let start = self.pos;
-        props.start.get_or_insert(start);
         if self.peek() == b'&' {
             if props.anchor.is_some() {
                 return Err(self.fail(start, start + 1, "a node may have only one anchor"));
             }
-            props.anchor = Some(self.anchor_name(start)?);
+            let name = self.anchor_name(start)?;
+            props.anchor = Some((name, Span::new(start, self.pos)));
         } else {
             if props.tag.is_some() {
                 return Err(self.fail(start, start + 1, "a node may have only one tag"));
             }
-            props.tag = Some(self.tag(start)?);
+            let tag = self.tag(start)?;
+            props.tag = Some((tag, Span::new(start, self.pos)));
         }
+        props.include(Span::new(start, self.pos));
         Ok(())
     }
 
@@ -126,10 +128,10 @@ impl<'t> Parser<'t> {
         if let Some(start) = props.start {
             n.props_start = start as u32;
         }
-        if let Some(tag) = props.tag {
+        if let Some((tag, _)) = props.tag {
             n.tag = tag;
         }
-        if let Some(anchor) = props.anchor {
+        if let Some((anchor, _)) = props.anchor {
             self.define_anchor(anchor, node);
         }
     }
