@@ -160,7 +160,7 @@ fn check_file(path: PathBuf, text: String, resolver: &Resolver<'_>) -> CheckedFi
                 segment.start + diagnostic.span.start as usize,
                 segment.start + diagnostic.span.end as usize,
             );
-            diagnostic.range = diagnostic.range.shifted(place.first_line);
+            diagnostic.range = diagnostic.range.shifted(place.first_line.into());
             findings.push(Located {
                 diagnostic,
                 kind: report.kind.clone(),

@@ -2,7 +2,10 @@
 //! or a list item with its line, add a field at the mapping's own indentation, in block or flow
 //! style, with the document's line endings. Every edit leaves the rest of the text untouched.
 
-use crate::yaml::{CollectionStyle, Document, Entry, NodeId, NodeKind, ScalarStyle, Span};
+use crate::yaml::{
+    CollectionStyle, Document, Entry, NodeId, NodeKind, ScalarStyle, Span, Tag, Value,
+    resolve_scalar,
+};
 
 /// Replace the bytes `start..end` of the document's text by `text`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -156,23 +159,31 @@ impl<'d> Layout<'d> {
 
     // ----- the edits -------------------------------------------------------------------
 
-    /// A new text for a scalar, keeping its quotes.
+    /// A new text for a scalar: `value` as plain YAML means what it is to mean (`false`,
+    /// `65534`, `RuntimeDefault`). Quotes are kept around a string, dropped around anything
+    /// else, which they would turn into a string.
     pub fn set_scalar(&self, node: NodeId, value: &str) -> Option<TextEdit> {
         let n = self.doc.node(node);
         let span = n.span;
+        let (start, end) = (span.start as usize, span.end as usize);
         match n.kind {
             NodeKind::Scalar {
                 style: ScalarStyle::Plain,
                 ..
-            } => Some(TextEdit::new(span.start as usize, span.end as usize, value)),
+            } => Some(TextEdit::new(start, end, value)),
             NodeKind::Scalar {
                 style: ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted,
                 ..
-            } => Some(TextEdit::new(
-                span.start as usize + 1,
-                span.end as usize - 1,
-                value,
-            )),
+            } => {
+                let is_string = matches!(
+                    resolve_scalar(value, ScalarStyle::Plain, Tag::None),
+                    Value::Str(_)
+                );
+                Some(match is_string {
+                    true => TextEdit::new(start + 1, end - 1, value),
+                    false => TextEdit::new(start, end, value),
+                })
+            }
             _ => None,
         }
     }

@@ -29,11 +29,12 @@ impl TextRange {
         }
     }
 
-    /// The same range moved down by `lines`.
-    pub fn shifted(self, lines: u32) -> TextRange {
+    /// The same range moved down by `lines` (up when negative).
+    pub fn shifted(self, lines: i64) -> TextRange {
+        let shift = |line: u32| (line as i64 + lines).max(0) as u32;
         let mut out = self;
-        out.start.line += lines;
-        out.end.line += lines;
+        out.start.line = shift(out.start.line);
+        out.end.line = shift(out.end.line);
         out
     }
 }

@@ -19,6 +19,16 @@ pub struct NamespaceDecl {
     pub from_config: bool,
 }
 
+impl NamespaceDecl {
+    /// The same declaration after its document moved down by `lines` (up when negative).
+    pub fn shift_lines(&mut self, lines: i64) {
+        self.location.range = self.location.range.shifted(lines);
+        for label in &mut self.labels {
+            label.location.range = label.location.range.shifted(lines);
+        }
+    }
+}
+
 /// A problem with a label, at a span of the Namespace document.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LabelProblem {
@@ -39,7 +49,7 @@ impl DocumentPlace {
     pub fn location(&self, text: &str, lines: &LineIndex, span: Span) -> Location {
         Location {
             path: self.path.clone(),
-            range: TextRange::of(text, lines, span).shifted(self.first_line),
+            range: TextRange::of(text, lines, span).shifted(self.first_line.into()),
         }
     }
 }

@@ -30,6 +30,16 @@ pub struct SegmentResult {
     pub complete: bool,
 }
 
+impl SegmentResult {
+    /// The result of the same text moved down by `lines` (up when negative): only the
+    /// declaration's locations are the document's own lines; the rest is relative.
+    fn moved_down(&mut self, lines: i64) {
+        if let Some(declares) = self.declares.as_mut().filter(|_| lines != 0) {
+            declares.shift_lines(lines);
+        }
+    }
+}
+
 /// Analyses a segment's text, given the line it starts on.
 pub type Analyze<'a> = dyn FnMut(&str, u32) -> SegmentResult + 'a;
 
@@ -174,17 +184,21 @@ impl OpenDocument {
             let first_line = self.rope.byte_to_line(absolute) as u32;
             let old = same_shape.then(|| (&old_pieces[k], &mut self.segments[first + k]));
             let result = match old {
-                // Unchanged: it keeps its result.
+                // Unchanged: it keeps its result, which may have moved.
                 Some((old_piece, old_segment))
                     if &old_region[old_piece.start..old_piece.end] == text =>
                 {
-                    *std::mem::take(&mut old_segment.result)
+                    let mut kept = *std::mem::take(&mut old_segment.result);
+                    kept.moved_down(first_line as i64 - old_segment.first_line as i64);
+                    kept
                 }
                 Some((old_piece, old_segment)) => {
                     let fresh = analyze(text, first_line);
-                    match edit.within(old_piece.start, old_piece.end) {
+                    match edit.within(old_piece.start, old_piece.end, piece.start) {
                         Some(local) if !fresh.complete => {
-                            keep_last_good(fresh, &old_segment.result, local, text)
+                            let mut last = std::mem::take(&mut *old_segment.result);
+                            last.moved_down(first_line as i64 - old_segment.first_line as i64);
+                            keep_last_good(fresh, &last, local, text)
                         }
                         _ => fresh,
                     }
@@ -205,12 +219,17 @@ impl OpenDocument {
         let declared_after = declared(&replacements);
         let after = first + replacements.len();
         self.segments.splice(first..=last, replacements);
+        let mut declarations_moved = false;
         for segment in &mut self.segments[after..] {
             segment.start = (segment.start as isize + delta) as usize;
             segment.end = (segment.end as isize + delta) as usize;
             segment.first_line = (segment.first_line as i64 + line_delta) as u32;
+            if line_delta != 0 && segment.result.declares.is_some() {
+                segment.result.moved_down(line_delta);
+                declarations_moved = true;
+            }
         }
-        declared_before != declared_after
+        declarations_moved || declared_before != declared_after
     }
 
     /// Re-analyses the segments `which` selects (their policy may have changed).
@@ -231,7 +250,7 @@ impl OpenDocument {
             *self.segments[i].result = if fresh.complete {
                 fresh
             } else {
-                keep_last_good(fresh, &self.segments[i].result, Edit::NONE, &text)
+                keep_last_good(fresh, &self.segments[i].result, PieceEdit::NONE, &text)
             };
             self.segments[i].published_line = None;
             any = true;
@@ -361,26 +380,57 @@ impl Edit {
         inserted: 0,
     };
 
-    /// This edit relative to a piece `start..end` of the region, if it lies within it.
-    fn within(self, start: usize, end: usize) -> Option<Edit> {
-        (start <= self.start && self.end <= end).then(|| Edit {
-            start: self.start - start,
-            end: self.end - start,
-            inserted: self.inserted,
+    /// This edit as seen from a piece of the region that was `old_start..old_end` and now
+    /// starts at `new_start`, if the edit lies within the old piece.
+    fn within(self, old_start: usize, old_end: usize, new_start: usize) -> Option<PieceEdit> {
+        (old_start <= self.start && self.end <= old_end).then_some(PieceEdit {
+            edit: self,
+            old_start,
+            new_start,
         })
     }
+}
 
-    /// Where a span of the old text is in the new one; `None` if the edit overlaps it.
+/// An edit within one piece, whose start the edit may have moved (when the text it inserted
+/// at the piece's start went to the piece before).
+#[derive(Clone, Copy, Debug)]
+struct PieceEdit {
+    edit: Edit,
+    old_start: usize,
+    new_start: usize,
+}
+
+impl PieceEdit {
+    /// Nothing was edited: spans stay where they are.
+    const NONE: PieceEdit = PieceEdit {
+        edit: Edit::NONE,
+        old_start: 0,
+        new_start: 0,
+    };
+
+    /// Where a span of the piece's old text is in its new text; `None` if the edit overlaps
+    /// it or it went to another piece.
     fn map(self, span: Span) -> Option<Span> {
-        let (start, end) = (span.start as usize, span.end as usize);
-        if end <= self.start {
-            Some(span)
-        } else if start >= self.end {
-            let shift = |x: usize| x + self.inserted - (self.end - self.start);
-            Some(Span::new(shift(start), shift(end)))
+        let Edit {
+            start: edit_start,
+            end: edit_end,
+            inserted,
+        } = self.edit;
+        // In the region's coordinates, old and new.
+        let (start, end) = (
+            span.start as usize + self.old_start,
+            span.end as usize + self.old_start,
+        );
+        let (start, end) = if end <= edit_start {
+            (start, end)
+        } else if start >= edit_end {
+            let shift = |x: usize| x + inserted - (edit_end - edit_start);
+            (shift(start), shift(end))
         } else {
-            None
-        }
+            return None;
+        };
+        let local = |x: usize| x.checked_sub(self.new_start);
+        Some(Span::new(local(start)?, local(end)?))
     }
 }
 
@@ -389,7 +439,7 @@ impl Edit {
 fn keep_last_good(
     mut fresh: SegmentResult,
     last: &SegmentResult,
-    edit: Edit,
+    edit: PieceEdit,
     text: &str,
 ) -> SegmentResult {
     let lines = LineIndex::new(text);

@@ -17,7 +17,12 @@ pub async fn guard(
     while let Some(read) = read_frame(&mut input).await? {
         let problem = match read {
             Ok(message) => match check(body(&message)) {
-                Ok(()) => {
+                Ok(Some(rewritten)) => {
+                    framework.write_all(&frame(rewritten.as_bytes())).await?;
+                    framework.flush().await?;
+                    continue;
+                }
+                Ok(None) => {
                     framework.write_all(&message).await?;
                     framework.flush().await?;
                     continue;
@@ -54,8 +59,9 @@ impl Problem {
     }
 }
 
-/// Whether a body is a JSON-RPC request, notification or response tower-lsp-server can read.
-fn check(body: &[u8]) -> Result<(), Problem> {
+/// Whether a body is a JSON-RPC request, notification or response tower-lsp-server can read;
+/// `Some` body to pass instead of this one.
+fn check(body: &[u8]) -> Result<Option<String>, Problem> {
     let value: Value = serde_json::from_slice(body).map_err(|e| Problem::parse(&e.to_string()))?;
     let invalid = |why: &str| Problem {
         code: -32600,
@@ -79,15 +85,27 @@ fn check(body: &[u8]) -> Result<(), Problem> {
         return Err(invalid("id must be a number or a string"));
     }
     match object.get("method") {
-        Some(Value::String(_)) => Ok(()),
+        Some(Value::String(method)) => Ok(without_void_params(method, &value)),
         Some(_) => Err(invalid("method must be a string")),
         None if object.contains_key("id")
             && (object.contains_key("result") || object.contains_key("error")) =>
         {
-            Ok(())
+            Ok(None)
         }
         None => Err(invalid("neither a request nor a response")),
     }
+}
+
+/// `shutdown` and `exit` take no parameters. tower-lsp-server refuses a `shutdown` that has some
+/// yet shuts down all the same, leaving a server that refuses everything after; so whatever
+/// parameters a client sends with them are dropped, and they mean what they say.
+fn without_void_params(method: &str, value: &Value) -> Option<String> {
+    if !matches!(method, "shutdown" | "exit") || value.get("params").is_none() {
+        return None;
+    }
+    let mut value = value.clone();
+    value.as_object_mut()?.remove("params");
+    Some(value.to_string())
 }
 
 #[cfg(test)]
@@ -98,18 +116,24 @@ mod tests {
     #[tokio::test]
     async fn malformed_frames_are_answered_and_the_rest_passes() {
         let good = br#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#;
+        let with_params = br#"{"jsonrpc":"2.0","id":1,"method":"shutdown","params":{"x":1}}"#;
         let mut input = Vec::new();
         input.extend(frame(b"{not json"));
         input.extend(b"X-Junk: 1\r\n\r\n");
         input.extend(frame(br#"{"jsonrpc":"2.0","id":7,"params":{}}"#));
         input.extend(frame(b"[1,2]"));
         input.extend(frame(good));
+        input.extend(frame(with_params));
         let (framework_in, mut framework_out) = tokio::io::duplex(1 << 16);
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         guard(&input[..], framework_in, tx).await.unwrap();
         let mut forwarded = Vec::new();
         framework_out.read_to_end(&mut forwarded).await.unwrap();
-        assert_eq!(forwarded, frame(good));
+        // The second shutdown without its parameters.
+        let (first, second) = forwarded.split_at(frame(good).len());
+        assert_eq!(first, frame(good));
+        let second: Value = serde_json::from_slice(body(second)).unwrap();
+        assert_eq!(second, serde_json::from_slice::<Value>(good).unwrap());
         let mut replies = Vec::new();
         while let Ok(reply) = rx.try_recv() {
             let value: Value = serde_json::from_slice(body(&reply)).unwrap();

@@ -14,7 +14,7 @@ pub use tree::{
     CollectionStyle, Document, Entry, Node, NodeId, NodeKind, Problem, ProblemKind, ScalarStyle,
     Tag,
 };
-pub use value::Value;
+pub use value::{Value, resolve_scalar};
 
 #[cfg(test)]
 mod tests;

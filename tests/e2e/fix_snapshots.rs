@@ -184,3 +184,37 @@ spec:
 ";
     assert_eq!(fixed(input), input);
 }
+
+#[test]
+fn a_quoted_boolean_is_replaced_by_a_boolean_and_a_quoted_string_keeps_its_quotes() {
+    // Found by fuzzing: `"true"` set to `"false"` stayed a string, which PSA reads as unset.
+    let input = "\
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  securityContext:
+    runAsNonRoot: \"yes\"
+    seccompProfile: {type: 'Unconfined'}
+  containers:
+  - name: a
+    securityContext:
+      allowPrivilegeEscalation: \"true\"
+      capabilities: {drop: [ALL]}
+";
+    let expected = "\
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  securityContext:
+    runAsNonRoot: true
+    seccompProfile: {type: 'RuntimeDefault'}
+  containers:
+  - name: a
+    securityContext:
+      allowPrivilegeEscalation: false
+      capabilities: {drop: [ALL]}
+";
+    assert_eq!(fixed(input), expected);
+}

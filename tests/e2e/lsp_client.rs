@@ -12,7 +12,8 @@ pub const TIMEOUT: Duration = Duration::from_secs(20);
 
 pub struct LspClient {
     child: Child,
-    stdin: ChildStdin,
+    /// `None` once closed (`close_input`).
+    stdin: Option<ChildStdin>,
     incoming: Receiver<Value>,
     /// Notifications and server requests not yet looked at.
     backlog: VecDeque<Value>,
@@ -47,7 +48,7 @@ impl LspClient {
         });
         LspClient {
             child,
-            stdin,
+            stdin: Some(stdin),
             incoming,
             backlog: VecDeque::new(),
             next_id: 0,
@@ -85,8 +86,14 @@ impl LspClient {
     }
 
     pub fn send_raw(&mut self, bytes: &[u8]) {
-        self.stdin.write_all(bytes).unwrap();
-        self.stdin.flush().unwrap();
+        let stdin = self.stdin.as_mut().expect("the server's input is open");
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// Ends the server's input, as a client that goes away does.
+    pub fn close_input(&mut self) {
+        self.stdin = None;
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {
@@ -159,6 +166,27 @@ impl LspClient {
                     "end": {"line": range[2], "character": range[3]}
                 }, "text": text}],
             }),
+        );
+    }
+
+    /// One `didChange` notification with the given content changes (each
+    /// `{"range": …, "text": …}` or `{"text": …}`), under the document's next version.
+    pub fn change(&mut self, uri: &str, changes: Vec<Value>) {
+        let version = {
+            let v = self.versions.entry(uri.to_string()).or_insert(1);
+            *v += 1;
+            *v
+        };
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}),
+        );
+    }
+
+    pub fn close(&mut self, uri: &str) {
+        self.notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri}}),
         );
     }
 
@@ -270,6 +298,30 @@ impl LspClient {
             }
             self.backlog.push_back(message);
         }
+    }
+
+    /// Waits until the server has indexed the workspace folder (its log says so). Documents
+    /// opened after that are first published with the workspace's policy even on a machine so
+    /// busy that the server stops waiting for the scan (after 2 s) before it ends.
+    pub fn wait_for_index(&mut self) {
+        self.expect_message(|m| {
+            m["method"] == "window/logMessage"
+                && m["params"]["message"]
+                    .as_str()
+                    .is_some_and(|m| m.starts_with("podsec: indexed"))
+        });
+    }
+
+    /// Every message not yet looked at, up to the end of the server's output (call after
+    /// `exit`, or anything that ends the server).
+    pub fn rest_of_output(&mut self) -> Vec<Value> {
+        let deadline = Instant::now() + TIMEOUT;
+        let mut rest: Vec<Value> = self.backlog.drain(..).collect();
+        while let Some(message) = self.receive(deadline) {
+            rest.push(message);
+        }
+        assert!(Instant::now() < deadline, "the server's output did not end");
+        rest
     }
 
     /// Takes the messages with `method` received so far (and not yet looked at).

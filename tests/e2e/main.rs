@@ -7,5 +7,7 @@ mod engine;
 mod fix_snapshots;
 mod fixes;
 mod lsp_client;
+mod protocol;
+mod random_edits;
 mod server;
 mod support;
