@@ -6,7 +6,7 @@ pub mod suppress;
 
 pub use diagnostic::{Code, Diagnostic, Related, Severity, Violation};
 
-use crate::k8s::{Object, Reader, read_pod};
+use crate::k8s::{Object, Reader, read_pod, refused_key};
 use crate::policy::{CheckId, Level, LevelVersion, evaluate};
 use crate::resolve::{
     DocumentPlace, EffectivePolicy, Mode, ModePolicy, NamespaceDecl, Resolution, Resolver,
@@ -26,6 +26,8 @@ pub struct DocumentReport {
     pub declares: Option<NamespaceDecl>,
     /// Whether the document is a workload, evaluated against a policy.
     pub workload: bool,
+    /// Whether kubectl can read the whole document: it parses, and converts to JSON.
+    pub readable: bool,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -38,7 +40,7 @@ pub fn may_declare_namespace(text: &str) -> bool {
 
 /// The Namespace a document declares, without evaluating anything.
 pub fn namespace_declaration(doc: &Document, place: &DocumentPlace) -> Option<NamespaceDecl> {
-    if !doc.is_complete() {
+    if !doc.is_complete() || refused_key(doc).is_some() {
         return None;
     }
     let mut reader = Reader::new(doc);
@@ -71,6 +73,12 @@ pub fn analyze(doc: &Document, place: &DocumentPlace, resolver: &Resolver<'_>) -
     if !doc.is_complete() {
         return out.report;
     }
+    // kubectl refuses the document before the API server sees it: nothing to evaluate.
+    if let Some((span, message)) = refused_key(doc) {
+        out.push(span, Severity::Error, Code::YamlSyntax, message);
+        return out.report;
+    }
+    out.report.readable = true;
     let mut reader = Reader::new(doc);
     let Some(object) = Object::read(&mut reader) else {
         return out.report;

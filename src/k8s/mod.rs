@@ -1,9 +1,11 @@
 //! The Kubernetes view of a YAML document: which object it is and the pod template PSA reads.
 
+mod keys;
 mod object;
 mod pod;
 mod reader;
 
+pub use keys::refused_key;
 pub use object::{Object, PodTemplate, WorkloadKind, pod_template};
 pub use pod::{
     Annotation, Capabilities, Container, ContainerKind, Item, Pod, PodSecurityContext, Port,

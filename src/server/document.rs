@@ -26,7 +26,7 @@ pub struct SegmentResult {
     pub workload: bool,
     /// The workload's `metadata.namespace`.
     pub namespace: Option<String>,
-    /// Whether the segment parsed completely.
+    /// Whether kubectl can read the segment (it parsed completely and converts to JSON).
     pub complete: bool,
 }
 

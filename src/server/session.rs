@@ -634,7 +634,7 @@ fn analyze_segment(
         declares: report.declares,
         workload: report.workload,
         namespace: report.namespace,
-        complete: doc.is_complete(),
+        complete: report.readable,
     }
 }
 

@@ -469,3 +469,57 @@ fn values_of_the_wrong_type_are_reported_and_not_evaluated() {
         "runAsUser must be an integer, not a string: the API server will reject this object"
     );
 }
+
+#[test]
+fn a_key_kubectl_cannot_write_as_json_refuses_the_document() {
+    // kubectl converts each document to JSON first; a mapping, sequence or null key stops it,
+    // so the API server never sees the pod. Found by fuzzing: `? allowPrivilegeEscalation:
+    // false` (a mapping as key) was evaluated as if the field were missing.
+    let refused = [
+        ("? allowPrivilegeEscalation: false\n", "a mapping"),
+        ("? [a, b]\n: 1\n", "a sequence"),
+        ("~: 1\n", "null"),
+        ("null: 1\n", "null"),
+        ("? \n: 1\n", "null"),
+        ("*list : 1\n", "a sequence"),
+    ];
+    for (key, what) in refused {
+        let context = format!(
+            "  hostPID: true\n  tolerations: &list [a]\n  affinity:\n    {}",
+            key.replace('\n', "\n    ")
+        );
+        let seen = check_one(&pod(&context), &enforce("baseline"));
+        assert_eq!(
+            lines_and_codes(&seen),
+            [(9, "yaml-syntax")],
+            "{key:?}: {seen:#?}"
+        );
+        assert_eq!(
+            seen[0].message,
+            format!(
+                "kubectl cannot convert this document to JSON: a mapping key must be a string, number or boolean, and this one is {what}"
+            ),
+            "{key:?}"
+        );
+    }
+    // Strings, numbers, booleans and merge keys are fine, quoted `"null"` too.
+    for key in [
+        "\"null\": 1\n",
+        "1: 1\n",
+        "yes: 1\n",
+        "1.5: 1\n",
+        "? x\n: 1\n",
+        "<<: {a: 1}\n",
+    ] {
+        let context = format!(
+            "  hostPID: true\n  affinity:\n    {}",
+            key.replace('\n', "\n    ")
+        );
+        let seen = check_one(&pod(&context), &enforce("baseline"));
+        assert_eq!(
+            lines_and_codes(&seen),
+            [(6, "hostNamespaces")],
+            "{key:?}: {seen:#?}"
+        );
+    }
+}

@@ -659,8 +659,11 @@ fn is_kept_code(code: &str) -> bool {
     !OWN_CODES.contains(&code) || code == "field-type" || code == "namespace-label"
 }
 
+/// Whether kubectl can read the segment: it parses and converts to JSON (the server keeps
+/// last good findings in a segment that does not).
 fn parses(text: &str) -> bool {
-    podsec_lsp::yaml::parse(text.to_string()).is_complete()
+    let doc = podsec_lsp::yaml::parse(text.to_string());
+    doc.is_complete() && podsec_lsp::k8s::refused_key(&doc).is_none()
 }
 
 fn is_workload(text: &str) -> bool {
