@@ -122,16 +122,18 @@ pub fn quick_fixes(
                     fix.preferred,
                 ));
             }
-            for (title, edit) in [
-                (
-                    format!("Ignore {} here (podsec:ignore)", violation.check),
-                    suppress_field(&layout, d.span.start as usize, violation.check),
-                ),
-                (
-                    format!("Ignore {} in this document", violation.check),
-                    suppress_document(&layout, violation.check),
-                ),
-            ] {
+            let here =
+                suppress_field(&layout, d.span.start as usize, violation.check).map(|edit| {
+                    (
+                        format!("Ignore {} here (podsec:ignore)", violation.check),
+                        edit,
+                    )
+                });
+            let in_document = (
+                format!("Ignore {} in this document", violation.check),
+                suppress_document(&layout, violation.check),
+            );
+            for (title, edit) in here.into_iter().chain([in_document]) {
                 let edits = vec![context.text_edit(segment.start, &edit)];
                 actions.push(context.action(
                     title,

@@ -177,16 +177,24 @@ impl Session {
             })
         };
         let key = uri.as_str().to_string();
-        let entry = OpenEntry {
+        let mut entry = OpenEntry {
             uri,
             path,
             is_config,
             doc,
         };
-        let (path, declares) = (entry.path.clone(), entry.declares());
+        // The workspace learns the document's Namespaces, and its own workloads in them are
+        // re-analysed, before it is listed: a refresh running meanwhile (the workspace scan
+        // ending) must not publish them without their Namespace.
+        let affected = self.after_edit(&entry.path.clone(), entry.declares());
+        self.reanalyze_affected(&mut entry, &affected);
         self.documents.insert(key.clone(), entry);
-        let affected = self.after_edit(&path, declares);
-        self.settle(&key, affected);
+        let republished = self.refresh_others(affected, Some(&key));
+        if !republished.contains(&key)
+            && let Some(mut entry) = self.documents.get_mut(&key)
+        {
+            self.publish(&mut entry);
+        }
     }
 
     pub fn change(
@@ -293,6 +301,11 @@ impl Session {
     /// Re-analyses the workloads a workspace change affects in every open document, republishes
     /// those that changed, and returns their URIs.
     fn refresh(&self, affected: Affected) -> HashSet<String> {
+        self.refresh_others(affected, None)
+    }
+
+    /// `refresh`, leaving out the document `skip` (already re-analysed).
+    fn refresh_others(&self, affected: Affected, skip: Option<&str>) -> HashSet<String> {
         let mut republished = HashSet::new();
         if let Affected::Namespaces(names) = &affected
             && names.is_empty()
@@ -301,29 +314,37 @@ impl Session {
         }
         for mut entry in self.documents.iter_mut() {
             let entry = &mut *entry;
-            if entry.is_config {
+            if Some(entry.uri.as_str()) == skip {
                 continue;
             }
-            // Locked after the document, as everywhere.
-            let workspace = self.workspace();
-            let selects = |r: &SegmentResult| {
-                r.workload
-                    && match &affected {
-                        Affected::All => true,
-                        Affected::Namespaces(names) => {
-                            r.namespace.as_ref().is_some_and(|n| names.contains(n))
-                        }
-                    }
-            };
-            let changed = self.with_analyzer(&workspace, &entry.path.clone(), false, |analyze| {
-                entry.doc.reanalyze(selects, analyze)
-            });
-            if changed {
+            if self.reanalyze_affected(entry, &affected) {
                 self.publish(entry);
                 republished.insert(entry.uri.as_str().to_string());
             }
         }
         republished
+    }
+
+    /// Re-analyses the workloads of one document that a workspace change affects; returns
+    /// whether there were any.
+    fn reanalyze_affected(&self, entry: &mut OpenEntry, affected: &Affected) -> bool {
+        if entry.is_config {
+            return false;
+        }
+        // Locked after the document, as everywhere.
+        let workspace = self.workspace();
+        let selects = |r: &SegmentResult| {
+            r.workload
+                && match affected {
+                    Affected::All => true,
+                    Affected::Namespaces(names) => {
+                        r.namespace.as_ref().is_some_and(|n| names.contains(n))
+                    }
+                }
+        };
+        self.with_analyzer(&workspace, &entry.path.clone(), false, |analyze| {
+            entry.doc.reanalyze(selects, analyze)
+        })
     }
 
     /// Runs `f` with the analysis of segments of the document at `path`. A panic in the analysis
