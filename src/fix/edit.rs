@@ -167,6 +167,19 @@ impl<'d> Layout<'d> {
         let span = n.span;
         let (start, end) = (span.start as usize, span.end as usize);
         match n.kind {
+            // An empty value sits right after its `key:` or its properties: a space keeps the
+            // new text apart (`key:false` would be one string).
+            NodeKind::Scalar {
+                style: ScalarStyle::Plain,
+                ..
+            } if span.is_empty()
+                && self.doc.text()[..start]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| !c.is_whitespace()) =>
+            {
+                Some(TextEdit::new(start, end, format!(" {value}")))
+            }
             NodeKind::Scalar {
                 style: ScalarStyle::Plain,
                 ..

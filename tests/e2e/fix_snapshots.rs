@@ -218,3 +218,42 @@ spec:
 ";
     assert_eq!(fixed(input), expected);
 }
+
+#[test]
+fn an_empty_value_is_filled_in_apart_from_its_colon_and_its_anchor() {
+    // Found by fuzzing: `allowPrivilegeEscalation:` with nothing after it became
+    // `allowPrivilegeEscalation:false`, a single string key.
+    let input = "\
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  securityContext:
+    runAsNonRoot:
+    seccompProfile: {type: RuntimeDefault}
+  containers:
+  - name: a
+    securityContext:
+      allowPrivilegeEscalation: &ape
+      capabilities: {drop: [ALL]}
+  - name: b
+    securityContext: {allowPrivilegeEscalation: , capabilities: {drop: [ALL]}}
+";
+    let expected = "\
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  securityContext:
+    runAsNonRoot: true
+    seccompProfile: {type: RuntimeDefault}
+  containers:
+  - name: a
+    securityContext:
+      allowPrivilegeEscalation: &ape false
+      capabilities: {drop: [ALL]}
+  - name: b
+    securityContext: {allowPrivilegeEscalation: false , capabilities: {drop: [ALL]}}
+";
+    assert_eq!(fixed(input), expected);
+}
