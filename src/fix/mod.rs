@@ -121,7 +121,19 @@ impl Remedy<'_, '_> {
 
     fn remove(&self, owner: Owner, path: &[&str]) -> Option<TextEdit> {
         let (map, entry) = self.locate(owner, path)?;
-        self.layout.remove_entry(map, entry)
+        self.remove_entry(map, entry)
+    }
+
+    /// Removes an entry, unless its key is written twice in the mapping: removing the later
+    /// one would bring back the earlier (the duplicate-key warning says so first).
+    fn remove_entry(&self, map: NodeId, entry: Entry) -> Option<TextEdit> {
+        let doc = self.doc();
+        let key = doc.key_string(entry.key)?;
+        let same_key = doc
+            .entries(map)
+            .filter(|e| doc.key_string(e.key).is_some_and(|k| k == key))
+            .count();
+        (same_key == 1).then(|| self.layout.remove_entry(map, entry))?
     }
 
     fn fixes(&self, check: CheckId, fault: &Fault) -> Vec<Fix> {
@@ -337,7 +349,6 @@ impl Remedy<'_, '_> {
 
     fn remove_annotation(&self, key: &str) -> Option<TextEdit> {
         let annotations = self.annotations()?;
-        self.layout
-            .remove_entry(annotations, self.direct(annotations, key)?)
+        self.remove_entry(annotations, self.direct(annotations, key)?)
     }
 }

@@ -2,29 +2,39 @@
 //! careful human's, in the document's own style.
 
 use podsec_lsp::analysis::analyze;
-use podsec_lsp::fix::fix_all;
-use podsec_lsp::resolve::{DocumentPlace, PartialPolicy, Resolver};
+use podsec_lsp::fix::{apply, fix_all, fixes};
+use podsec_lsp::policy::CheckId;
+use podsec_lsp::resolve::{DocumentPlace, NamespaceDecl, PartialPolicy, Resolver};
 use podsec_lsp::yaml::Document;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-fn fixed(text: &str) -> String {
+/// What a resolver needs for restricted:latest by flags, and where the snapshot sits.
+fn restricted_latest() -> (
+    DocumentPlace,
+    HashMap<String, NamespaceDecl>,
+    PartialPolicy,
+    PartialPolicy,
+) {
     let flags = podsec_lsp::cli::flag_policy(
         Some(podsec_lsp::policy::Level::Restricted),
         Some(podsec_lsp::policy::Version::Latest),
     );
-    let namespaces: HashMap<String, _> = HashMap::new();
-    let settings = PartialPolicy::default();
+    let place = DocumentPlace {
+        path: Arc::new(PathBuf::from("snapshot.yaml")),
+        first_line: 0,
+    };
+    (place, HashMap::new(), flags, PartialPolicy::default())
+}
+
+fn fixed(text: &str) -> String {
+    let (place, namespaces, flags, settings) = restricted_latest();
     let resolver = Resolver {
         namespaces: &namespaces,
         config: None,
         flags: &flags,
         settings: &settings,
-    };
-    let place = DocumentPlace {
-        path: Arc::new(PathBuf::from("snapshot.yaml")),
-        first_line: 0,
     };
     let mut analyze_one = |doc: &Document| analyze(doc, &place, &resolver).diagnostics;
     fix_all(text, &mut analyze_one).text
@@ -256,4 +266,46 @@ spec:
     securityContext: {allowPrivilegeEscalation: false , capabilities: {drop: [ALL]}}
 ";
     assert_eq!(fixed(input), expected);
+}
+
+#[test]
+fn a_key_written_twice_is_set_not_removed() {
+    // Found by fuzzing: "Remove hostNetwork" removed the later `hostNetwork: true`, which
+    // brought back the earlier one. Only setting the later one to false is offered.
+    let input = "\
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  hostNetwork: true
+  securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+  containers: [{name: a, securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}}]
+  hostNetwork: true
+";
+    let doc = podsec_lsp::yaml::parse(input.to_string());
+    let (place, namespaces, flags, settings) = restricted_latest();
+    let resolver = Resolver {
+        namespaces: &namespaces,
+        config: None,
+        flags: &flags,
+        settings: &settings,
+    };
+    let diagnostics = analyze(&doc, &place, &resolver).diagnostics;
+    let violation = diagnostics
+        .iter()
+        .find_map(|d| {
+            d.violation
+                .as_ref()
+                .filter(|v| v.check == CheckId::HostNamespaces)
+        })
+        .unwrap();
+    let offered: Vec<(String, String)> = fixes(&doc, violation.check, &violation.fault)
+        .into_iter()
+        .map(|f| (f.title, apply(input, &f.edits)))
+        .collect();
+    let expected = format!(
+        "{}  hostNetwork: false\n",
+        input.strip_suffix("  hostNetwork: true\n").unwrap()
+    );
+    assert_eq!(offered, [("Set hostNetwork: false".to_string(), expected)]);
 }
