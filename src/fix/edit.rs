@@ -161,11 +161,22 @@ impl<'d> Layout<'d> {
 
     /// A new text for a scalar: `value` as plain YAML means what it is to mean (`false`,
     /// `65534`, `RuntimeDefault`). Quotes are kept around a string, dropped around anything
-    /// else, which they would turn into a string.
+    /// else, which they would turn into a string; so is a tag that would change its meaning
+    /// (`!!str true`), its anchor kept.
     pub fn set_scalar(&self, node: NodeId, value: &str) -> Option<TextEdit> {
         let n = self.doc.node(node);
         let span = n.span;
         let (start, end) = (span.start as usize, span.end as usize);
+        let plain = |tag| resolve_scalar(value, ScalarStyle::Plain, tag);
+        if matches!(n.kind, NodeKind::Scalar { .. }) && plain(n.tag) != plain(Tag::None) {
+            let props = &self.text()[n.props_start as usize..start];
+            let anchor = props.split_whitespace().find(|p| p.starts_with('&'));
+            let text = match anchor {
+                Some(anchor) => format!("{anchor} {value}"),
+                None => value.to_string(),
+            };
+            return Some(TextEdit::new(n.props_start as usize, end, text));
+        }
         match n.kind {
             // An empty value sits right after its `key:` or its properties: a space keeps the
             // new text apart (`key:false` would be one string).

@@ -309,3 +309,38 @@ spec:
     );
     assert_eq!(offered, [("Set hostNetwork: false".to_string(), expected)]);
 }
+
+#[test]
+fn a_tag_that_would_change_the_new_value_goes_and_its_anchor_stays() {
+    // Found by fuzzing: `runAsNonRoot: !!map true` was set to `true` with its tag kept, which
+    // still is no boolean.
+    let input = "\
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  securityContext:
+    runAsNonRoot: !!map true
+    seccompProfile: {type: !!str RuntimeDefault}
+  containers:
+  - name: a
+    securityContext:
+      allowPrivilegeEscalation: &ape !!str true
+      capabilities: {drop: [ALL]}
+";
+    let expected = "\
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  securityContext:
+    runAsNonRoot: true
+    seccompProfile: {type: !!str RuntimeDefault}
+  containers:
+  - name: a
+    securityContext:
+      allowPrivilegeEscalation: &ape false
+      capabilities: {drop: [ALL]}
+";
+    assert_eq!(fixed(input), expected);
+}
