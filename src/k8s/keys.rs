@@ -3,7 +3,7 @@
 //! string, number or boolean: a mapping or sequence used as a key, or a null one (`~:`, an
 //! empty `? `).
 
-use crate::yaml::{Document, NodeId, NodeKind, Span, Value};
+use crate::yaml::{Document, NodeId, NodeKind, ScalarStyle, Span, Tag, Value};
 
 /// The first key kubectl cannot convert, with a message saying why.
 pub fn refused_key(doc: &Document) -> Option<(Span, String)> {
@@ -14,9 +14,18 @@ pub fn refused_key(doc: &Document) -> Option<(Span, String)> {
             if doc.is_merge_key(entry.key) {
                 continue;
             }
-            let what = match doc.node(doc.resolve(entry.key)).kind {
+            let key = doc.node(doc.resolve(entry.key));
+            let what = match key.kind {
                 NodeKind::Mapping { .. } => "a mapping",
                 NodeKind::Sequence { .. } => "a sequence",
+                // Most keys are plain words: only these spellings of them are null.
+                NodeKind::Scalar {
+                    style: ScalarStyle::Plain,
+                    owned: None,
+                } if key.tag == Tag::None => match doc.slice(key.span) {
+                    "" | "~" | "null" | "Null" | "NULL" => "null",
+                    _ => continue,
+                },
                 _ if matches!(doc.value(entry.key), Some(Value::Null)) => "null",
                 _ => continue,
             };
