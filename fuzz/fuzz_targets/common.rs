@@ -1,13 +1,16 @@
 //! Helpers shared by the fuzz targets: span checks, an independent line/column computation,
-//! and the resolver `podsec-lsp check` would build for one file.
+//! and one file as `podsec-lsp check` takes it in.
+// Each target compiles this module and uses part of it.
 #![allow(dead_code)]
 
 use podsec_lsp::analysis::namespace_declaration;
 use podsec_lsp::cli::flag_policy;
 use podsec_lsp::policy::{Level, Version};
-use podsec_lsp::resolve::{DocumentPlace, Mode, NamespaceDecl, PartialPolicy, Position, Source};
+use podsec_lsp::resolve::{
+    DocumentPlace, Mode, NamespaceDecl, PartialPolicy, Position, Resolver, Source,
+};
 use podsec_lsp::yaml::lines::LineIndex;
-use podsec_lsp::yaml::stream::Segment;
+use podsec_lsp::yaml::stream::{Segment, split};
 use podsec_lsp::yaml::{self, Span};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -52,7 +55,7 @@ pub fn reference_position(text: &str, offset: usize) -> Position {
 /// The enforce policy every target uses: restricted at the newest version, so that every check
 /// is active. Warn and audit use older versions, so the engine also evaluates the versioned
 /// implementations and the "each place is flagged once, by its most severe mode" merging.
-pub fn policy_layers() -> (PartialPolicy, PartialPolicy) {
+fn policy_layers() -> (PartialPolicy, PartialPolicy) {
     let flags = flag_policy(Some(Level::Restricted), Some(Version::Latest));
     let mut settings = PartialPolicy::default();
     settings.set_level(
@@ -78,26 +81,56 @@ pub fn policy_layers() -> (PartialPolicy, PartialPolicy) {
     (flags, settings)
 }
 
-pub fn place(first_line: u32) -> DocumentPlace {
+fn place(first_line: u32) -> DocumentPlace {
     DocumentPlace {
         path: Arc::new(PathBuf::from("fuzz.yaml")),
         first_line,
     }
 }
 
-/// The Namespaces the text declares, first one wins: what `check` indexes before analysing.
-pub fn namespaces(
-    text: &str,
-    lines: &LineIndex,
-    segments: &[Segment],
-) -> HashMap<String, NamespaceDecl> {
-    let mut index = HashMap::new();
-    for segment in segments {
-        let doc = yaml::parse(text[segment.start..segment.end].to_string());
-        let place = place(lines.line_of(segment.start) as u32);
-        if let Some(decl) = namespace_declaration(&doc, &place) {
-            index.entry(decl.name.clone()).or_insert(decl);
+/// One file as `check` takes it in before analysing: its lines, its documents, the Namespaces
+/// it declares (first one wins) and the policy layers.
+pub struct File {
+    pub lines: LineIndex,
+    pub segments: Vec<Segment>,
+    namespaces: HashMap<String, NamespaceDecl>,
+    flags: PartialPolicy,
+    settings: PartialPolicy,
+}
+
+impl File {
+    pub fn new(text: &str) -> File {
+        let lines = LineIndex::new(text);
+        let segments = split(text);
+        let mut namespaces = HashMap::new();
+        for segment in &segments {
+            let doc = yaml::parse(text[segment.start..segment.end].to_string());
+            let place = place(lines.line_of(segment.start) as u32);
+            if let Some(decl) = namespace_declaration(&doc, &place) {
+                namespaces.entry(decl.name.clone()).or_insert(decl);
+            }
+        }
+        let (flags, settings) = policy_layers();
+        File {
+            lines,
+            segments,
+            namespaces,
+            flags,
+            settings,
         }
     }
-    index
+
+    pub fn resolver(&self) -> Resolver<'_> {
+        Resolver {
+            namespaces: &self.namespaces,
+            config: None,
+            flags: &self.flags,
+            settings: &self.settings,
+        }
+    }
+
+    /// Where a document starting at byte `start` sits.
+    pub fn place(&self, start: usize) -> DocumentPlace {
+        place(self.lines.line_of(start) as u32)
+    }
 }

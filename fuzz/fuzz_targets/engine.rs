@@ -5,14 +5,12 @@
 
 mod common;
 
-use common::{assert_span, place, policy_layers, reference_position};
+use common::{File, assert_span, reference_position};
 use libfuzzer_sys::fuzz_target;
 use podsec_lsp::analysis::{Code, Severity, analyze, may_declare_namespace, namespace_declaration};
 use podsec_lsp::policy::Level;
-use podsec_lsp::resolve::{Mode, Resolver};
+use podsec_lsp::resolve::Mode;
 use podsec_lsp::server::Encoding;
-use podsec_lsp::yaml::lines::LineIndex;
-use podsec_lsp::yaml::stream::split;
 use podsec_lsp::yaml::{self, ProblemKind};
 use ropey::Rope;
 
@@ -20,21 +18,13 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let lines = LineIndex::new(text);
-    let segments = split(text);
-    let namespaces = common::namespaces(text, &lines, &segments);
-    let (flags, settings) = policy_layers();
-    let resolver = Resolver {
-        namespaces: &namespaces,
-        config: None,
-        flags: &flags,
-        settings: &settings,
-    };
+    let file = File::new(text);
+    let resolver = file.resolver();
     let rope = Rope::from_str(text);
 
-    for segment in &segments {
+    for segment in &file.segments {
         let piece = &text[segment.start..segment.end];
-        let place = place(lines.line_of(segment.start) as u32);
+        let place = file.place(segment.start);
         let doc = yaml::parse(piece.to_string());
         let report = analyze(&doc, &place, &resolver);
 
@@ -116,8 +106,8 @@ fuzz_target!(|data: &[u8]| {
             // Related locations (the label that set the policy) point into this file's lines.
             for related in &d.related {
                 let r = related.location.range;
-                assert!((r.start.line as usize) < lines.line_count());
-                let line = lines.line_text(text, r.start.line as usize);
+                assert!((r.start.line as usize) < file.lines.line_count());
+                let line = file.lines.line_text(text, r.start.line as usize);
                 assert!(r.start.byte_col as usize <= line.len());
             }
             // A PSA violation is reported with its mode's severity and wording, by a workload

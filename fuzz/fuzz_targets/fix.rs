@@ -5,13 +5,10 @@
 
 mod common;
 
-use common::{place, policy_layers};
+use common::File;
 use libfuzzer_sys::fuzz_target;
 use podsec_lsp::analysis::{Diagnostic, analyze};
 use podsec_lsp::fix::{Layout, TextEdit, apply, fix_all, fixes, suppress_document, suppress_field};
-use podsec_lsp::resolve::Resolver;
-use podsec_lsp::yaml::lines::LineIndex;
-use podsec_lsp::yaml::stream::split;
 use podsec_lsp::yaml::{self, Document};
 
 /// Fixes tried per input: each costs a parse and an analysis.
@@ -21,20 +18,12 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let lines = LineIndex::new(text);
-    let segments = split(text);
-    let namespaces = common::namespaces(text, &lines, &segments);
-    let (flags, settings) = policy_layers();
-    let resolver = Resolver {
-        namespaces: &namespaces,
-        config: None,
-        flags: &flags,
-        settings: &settings,
-    };
+    let file = File::new(text);
+    let resolver = file.resolver();
     let mut trials = 0;
-    for segment in &segments {
+    for segment in &file.segments {
         let piece = &text[segment.start..segment.end];
-        let place = place(lines.line_of(segment.start) as u32);
+        let place = file.place(segment.start);
         let run = |doc: &Document| analyze(doc, &place, &resolver).diagnostics;
         let doc = yaml::parse(piece.to_string());
         let diagnostics = run(&doc);

@@ -3,32 +3,11 @@
 //! with its documents intact.
 
 use crate::lsp_client::{LspClient, file_uri, places};
-use crate::support::Scratch;
+use crate::support::{POD, Scratch, baseline_workspace};
 use serde_json::{Value, json};
-
-const POD: &str = "apiVersion: v1
-kind: Pod
-metadata:
-  name: web
-spec:
-  containers:
-  - name: app
-    image: nginx
-    securityContext:
-      privileged: true
-";
 
 /// The line `privileged: true` is on, and where `true` starts and ends.
 const PRIVILEGED: (u64, u64, u64) = (9, 18, 22);
-
-fn baseline_workspace() -> Scratch {
-    let scratch = Scratch::new();
-    scratch.write(
-        ".podsec.yaml",
-        "defaults:\n  enforce: baseline\n  warn: restricted\n",
-    );
-    scratch
-}
 
 fn at(uri: &str, line: u64, character: u64) -> Value {
     json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}})

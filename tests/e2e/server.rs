@@ -1,29 +1,8 @@
 //! The language server driven over stdio the way an editor drives it.
 
 use crate::lsp_client::{LspClient, file_uri, places};
-use crate::support::Scratch;
+use crate::support::{POD, Scratch, baseline_workspace};
 use serde_json::{Value, json};
-
-const POD: &str = "apiVersion: v1
-kind: Pod
-metadata:
-  name: web
-spec:
-  containers:
-  - name: app
-    image: nginx
-    securityContext:
-      privileged: true
-";
-
-fn baseline_workspace() -> Scratch {
-    let scratch = Scratch::new();
-    scratch.write(
-        ".podsec.yaml",
-        "defaults:\n  enforce: baseline\n  warn: restricted\n",
-    );
-    scratch
-}
 
 #[test]
 fn open_puts_the_diagnostic_on_the_field_and_an_edit_that_fixes_it_clears_it() {

@@ -107,3 +107,26 @@ pub fn run(args: &[&str], cwd: &Path) -> (i32, String, String) {
         String::from_utf8(output.stderr).unwrap(),
     )
 }
+
+/// A pod with a privileged container (line 9), as the language-server tests open it.
+pub const POD: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+  - name: app
+    image: nginx
+    securityContext:
+      privileged: true
+";
+
+/// A workspace whose `.podsec.yaml` enforces baseline and warns at restricted.
+pub fn baseline_workspace() -> Scratch {
+    let scratch = Scratch::new();
+    scratch.write(
+        ".podsec.yaml",
+        "defaults:\n  enforce: baseline\n  warn: restricted\n",
+    );
+    scratch
+}
