@@ -168,7 +168,8 @@ impl<'d> Layout<'d> {
         let span = n.span;
         let (start, end) = (span.start as usize, span.end as usize);
         let plain = |tag| resolve_scalar(value, ScalarStyle::Plain, tag);
-        if matches!(n.kind, NodeKind::Scalar { .. }) && plain(n.tag) != plain(Tag::None) {
+        let meaning = plain(Tag::None);
+        if matches!(n.kind, NodeKind::Scalar { .. }) && plain(n.tag) != meaning {
             let props = &self.text()[n.props_start as usize..start];
             let anchor = props.split_whitespace().find(|p| p.starts_with('&'));
             let text = match anchor {
@@ -177,39 +178,31 @@ impl<'d> Layout<'d> {
             };
             return Some(TextEdit::new(n.props_start as usize, end, text));
         }
-        match n.kind {
+        let NodeKind::Scalar { style, .. } = n.kind else {
+            return None;
+        };
+        Some(match style {
             // An empty value sits right after its `key:` or its properties: a space keeps the
             // new text apart (`key:false` would be one string).
-            NodeKind::Scalar {
-                style: ScalarStyle::Plain,
-                ..
-            } if span.is_empty()
-                && self.doc.text()[..start]
-                    .chars()
-                    .next_back()
-                    .is_some_and(|c| !c.is_whitespace()) =>
+            ScalarStyle::Plain
+                if span.is_empty()
+                    && self.text()[..start]
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| !c.is_whitespace()) =>
             {
-                Some(TextEdit::new(start, end, format!(" {value}")))
+                TextEdit::new(start, end, format!(" {value}"))
             }
-            NodeKind::Scalar {
-                style: ScalarStyle::Plain,
-                ..
-            } => Some(TextEdit::new(start, end, value)),
-            NodeKind::Scalar {
-                style: ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted,
-                ..
-            } => {
-                let is_string = matches!(
-                    resolve_scalar(value, ScalarStyle::Plain, Tag::None),
-                    Value::Str(_)
-                );
-                Some(match is_string {
-                    true => TextEdit::new(start + 1, end - 1, value),
-                    false => TextEdit::new(start, end, value),
-                })
+            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted
+                if matches!(meaning, Value::Str(_)) =>
+            {
+                TextEdit::new(start + 1, end - 1, value)
             }
-            _ => None,
-        }
+            ScalarStyle::Plain | ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                TextEdit::new(start, end, value)
+            }
+            _ => return None,
+        })
     }
 
     /// Removes an entry of `map`, with its line when it has one to itself.

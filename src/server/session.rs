@@ -189,12 +189,7 @@ impl Session {
         let affected = self.after_edit(&entry.path.clone(), entry.declares());
         self.reanalyze_affected(&mut entry, &affected);
         self.documents.insert(key.clone(), entry);
-        let republished = self.refresh_others(affected, Some(&key));
-        if !republished.contains(&key)
-            && let Some(mut entry) = self.documents.get_mut(&key)
-        {
-            self.publish(&mut entry);
-        }
+        self.settle(&key, affected, true);
     }
 
     pub fn change(
@@ -242,13 +237,14 @@ impl Session {
             Some(declares) => self.after_edit(&path, declares),
             None => Affected::Namespaces(Vec::new()),
         };
-        self.settle(uri.as_str(), affected);
+        self.settle(uri.as_str(), affected, false);
     }
 
     /// After a document changed: re-analyses what its change affects (itself included, as it
-    /// may hold workloads in a Namespace it declares) and publishes it.
-    fn settle(&self, uri: &str, affected: Affected) {
-        let republished = self.refresh(affected);
+    /// may hold workloads in a Namespace it declares, unless that is `done` already) and
+    /// publishes it.
+    fn settle(&self, uri: &str, affected: Affected, done: bool) {
+        let republished = self.refresh_others(affected, done.then_some(uri));
         if !republished.contains(uri)
             && let Some(mut entry) = self.documents.get_mut(uri)
         {
@@ -521,13 +517,7 @@ impl Session {
         let near = position.map(|p| encoding.offset(entry.doc.rope(), p));
         let workspace = self.workspace();
         let config = workspace.config_for(&entry.path);
-        let flags = PartialPolicy::default();
-        let resolver = Resolver {
-            namespaces: &*workspace,
-            config: config.as_deref(),
-            flags: &flags,
-            settings: &workspace.settings,
-        };
+        let resolver = resolver(&workspace, config.as_deref());
         // Only segments known to hold a workload are parsed, the one at the cursor first.
         let workload = entry.doc.workload_texts(near).find_map(|text| {
             let doc = yaml::parse(text);
@@ -607,7 +597,8 @@ impl Session {
             let config = workspace.config_for(&entry.path);
             let segments = entry.doc.segments_between(0, usize::MAX);
             let mut analyze = |first_line: u32, doc: &yaml::Document| {
-                analyze_document(&workspace, config.as_deref(), &entry.path, first_line, doc)
+                analyze_with(&workspace, config.as_deref(), &entry.path, first_line, doc)
+                    .diagnostics
             };
             found.extend(actions::fix_all_action(&context, &segments, &mut analyze));
         }
@@ -659,6 +650,22 @@ fn analyze_segment(
     }
 }
 
+/// The server has no command-line flags: that layer of every policy is empty.
+static NO_FLAGS: PartialPolicy = PartialPolicy {
+    levels: [const { None }; 3],
+    versions: [const { None }; 3],
+};
+
+/// How the server resolves policies for a document under `config`.
+fn resolver<'a>(workspace: &'a Workspace, config: Option<&'a Config>) -> Resolver<'a> {
+    Resolver {
+        namespaces: workspace,
+        config,
+        flags: &NO_FLAGS,
+        settings: &workspace.settings,
+    }
+}
+
 /// The analysis of a parsed document with the workspace's policy.
 fn analyze_with(
     workspace: &Workspace,
@@ -667,29 +674,11 @@ fn analyze_with(
     first_line: u32,
     doc: &yaml::Document,
 ) -> crate::analysis::DocumentReport {
-    let flags = PartialPolicy::default();
-    let resolver = Resolver {
-        namespaces: workspace,
-        config,
-        flags: &flags,
-        settings: &workspace.settings,
-    };
     let place = DocumentPlace {
         path: path.clone(),
         first_line,
     };
-    analyze(doc, &place, &resolver)
-}
-
-/// The diagnostics of a parsed document, for fix-all.
-fn analyze_document(
-    workspace: &Workspace,
-    config: Option<&Config>,
-    path: &Arc<PathBuf>,
-    first_line: u32,
-    doc: &yaml::Document,
-) -> Vec<crate::analysis::Diagnostic> {
-    analyze_with(workspace, config, path, first_line, doc).diagnostics
+    analyze(doc, &place, &resolver(workspace, config))
 }
 
 /// The errors of a `.podsec.yaml` buffer as diagnostics on it.
