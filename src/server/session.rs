@@ -20,7 +20,7 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::mpsc::UnboundedSender;
 use tower_lsp_server::ls_types::{self as lsp, MessageType, Uri};
@@ -63,6 +63,9 @@ pub struct Session {
     /// How many answers (the workspace scan, the client's settings) publication still waits
     /// for: diagnostics computed without them would flash and then change.
     warming_up: Mutex<usize>,
+    /// How many times the workspace was changed (its write lock taken): a document analysed
+    /// while it changed, before the document was listed, missed the refresh that followed.
+    workspace_changes: AtomicU64,
     /// The problems with the settings last shown to the user.
     settings_problems: Mutex<Vec<String>>,
     pub shut_down: AtomicBool,
@@ -101,6 +104,7 @@ impl Session {
             protocol: RwLock::new(Protocol::default()),
             outgoing,
             warming_up: Mutex::new(0),
+            workspace_changes: AtomicU64::new(0),
             settings_problems: Mutex::new(Vec::new()),
             shut_down: AtomicBool::new(false),
         }
@@ -111,6 +115,7 @@ impl Session {
     }
 
     fn workspace_mut(&self) -> std::sync::RwLockWriteGuard<'_, Workspace> {
+        self.workspace_changes.fetch_add(1, Ordering::SeqCst);
         self.workspace.write().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -170,6 +175,7 @@ impl Session {
     pub fn open(&self, uri: Uri, version: i32, text: &str) {
         let path = Arc::new(convert::uri_path(&uri).unwrap_or_else(|| PathBuf::from(uri.as_str())));
         let is_config = path.file_name().is_some_and(|n| n == CONFIG_FILE_NAME);
+        let changes_before = self.workspace_changes.load(Ordering::SeqCst);
         let doc = {
             let workspace = self.workspace();
             self.with_analyzer(&workspace, &path, is_config, |analyze| {
@@ -186,9 +192,17 @@ impl Session {
         // The workspace learns the document's Namespaces, and its own workloads in them are
         // re-analysed, before it is listed: a refresh running meanwhile (the workspace scan
         // ending) must not publish them without their Namespace.
-        let affected = self.after_edit(&entry.path.clone(), entry.declares());
+        let (affected, changed) = self.after_edit(&entry.path.clone(), entry.declares());
         self.reanalyze_affected(&mut entry, &affected);
         self.documents.insert(key.clone(), entry);
+        // Someone else changed the workspace (the scan ended, settings arrived) after the
+        // analysis began and refreshed the listed documents, not yet this one: it catches up.
+        let others = self.workspace_changes.load(Ordering::SeqCst) - changes_before;
+        if others > u64::from(changed)
+            && let Some(mut entry) = self.documents.get_mut(&key)
+        {
+            self.reanalyze_affected(&mut entry, &Affected::All);
+        }
         self.settle(&key, affected, true);
     }
 
@@ -234,7 +248,7 @@ impl Session {
         };
         // The document's lock is released: the workspace is locked after documents, never before.
         let affected = match declares {
-            Some(declares) => self.after_edit(&path, declares),
+            Some(declares) => self.after_edit(&path, declares).0,
             None => Affected::Namespaces(Vec::new()),
         };
         self.settle(uri.as_str(), affected, false);
@@ -274,16 +288,17 @@ impl Session {
         self.refresh(affected);
     }
 
-    /// After a document changed: what it now declares or configures, and what that affects.
-    /// Takes the workspace's write lock, so no document may be locked by the caller.
-    fn after_edit(&self, path: &Path, declares: Declares) -> Affected {
+    /// After a document changed: what it now declares or configures, what that affects, and
+    /// whether the workspace was changed. Takes the workspace's write lock, so no document may
+    /// be locked by the caller.
+    fn after_edit(&self, path: &Path, declares: Declares) -> (Affected, bool) {
         if let Declares::Namespaces(decls) = &declares
             && self.workspace().buffer_namespaces(path) == Some(decls)
         {
-            return Affected::Namespaces(Vec::new());
+            return (Affected::Namespaces(Vec::new()), false);
         }
         let mut workspace = self.workspace_mut();
-        match declares {
+        let affected = match declares {
             Declares::Config(text) => {
                 workspace.set_buffer_config(path, Some(config_state(path, &text)));
                 Affected::All
@@ -291,7 +306,8 @@ impl Session {
             Declares::Namespaces(decls) => {
                 Affected::Namespaces(workspace.set_buffer_namespaces(path, decls))
             }
-        }
+        };
+        (affected, true)
     }
 
     /// Re-analyses the workloads a workspace change affects in every open document, republishes
